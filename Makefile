@@ -1,0 +1,69 @@
+# OneWindow — `make run` sets up, trains if needed and starts everything;
+# `make test` sets up and runs every test. Re-running either is fast when nothing changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+BIN       := $(VENV)/bin
+PYTHON310 ?= $(shell scripts/find-python310)
+MODEL     := models/onewindow.tar.gz
+DATA_DIR  ?= var
+export ONEWINDOW_DATA_DIR ?= $(abspath $(DATA_DIR))
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                   $(wildcard bot/components/*.py) $(wildcard catalogue/seed/*)
+
+.PHONY: help setup run test test-fast bench train lint lock db clean browser
+
+help:
+	@echo "make run    set up, train if needed, start everything, print the URLs"
+	@echo "make test   set up, then run every test (unit, API, Rasa, browser)"
+	@echo "make bench  bundle, triage, redaction and training benchmarks"
+	@echo "make lint   ruff"
+
+setup: $(VENV)/.installed
+
+# The one virtual environment: Python 3.10, everything pinned by constraints.txt.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON310)" || { scripts/find-python310; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" -c constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip check
+	@touch $@
+
+# Headless Chromium from Debian's packages for the browser tests (never a downloaded browser).
+browser:
+	@scripts/ensure-chromium
+
+db: setup
+	$(BIN)/onewindow db init
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(BIN)/onewindow train
+
+run: setup db train
+	$(BIN)/onewindow up
+
+test: setup train browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not rasa and not browser"
+
+bench: setup train
+	$(BIN)/onewindow bench
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Re-pin the environment after changing pyproject.toml.
+lock: setup
+	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^onewindow'; \
+	  $(BIN)/python -m pip list --format=freeze | grep -E '^(setuptools|wheel)=='; } > constraints.new && mv constraints.new constraints.txt
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache
