@@ -1,0 +1,311 @@
+"""The bundle engine: life events + known facts -> one ordered checklist.
+
+Data decides everything: which services belong to an event, when they apply
+(conditions over facts), which municipality serves the person, what comes
+first (`requires`, then deadlines) and which application covers others.
+Facts nobody has given yet turn into questions, best first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+from catalogue import conditions
+from catalogue.deadlines import due_date
+from catalogue.municipalities import Municipality
+from catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
+from catalogue.text import localise
+
+APPLIES, MAY_APPLY = "applies", "may_apply"
+UNCERTAIN_FEE: Dict[str, str] = {
+    "en": "Fees change: see the official page for the current fee.",
+    "fr": "Les frais changent : consultez la page officielle pour connaître les frais actuels.",
+}
+MUNICIPALITY_FACT = "municipality"
+FAR_FUTURE = dt.date.max.toordinal()
+
+
+class BundleRequestError(ValueError):
+    """A request the engine cannot answer: names the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class _Candidate:
+    prepared: PreparedService
+    status: str
+    unknown: frozenset
+    events: List[str]
+    due: dt.date | None
+
+
+def parse_facts(snapshot: CatalogueSnapshot, raw: Mapping[str, Any]) -> Dict[str, Any]:
+    """Typed facts from strings (query string, slots, buttons). Unknown fact
+    names and bad values raise BundleRequestError naming the fact."""
+    facts: Dict[str, Any] = {}
+    for name, value in raw.items():
+        fact = snapshot.facts.get(name)
+        if fact is None:
+            raise BundleRequestError(name, f"unknown fact; known facts: {', '.join(sorted(snapshot.facts))}")
+        try:
+            facts[name] = fact.parse(value)
+        except ValueError as error:
+            raise BundleRequestError(name, str(error)) from None
+    municipality = facts.get(MUNICIPALITY_FACT)
+    if municipality is not None:
+        found = snapshot.municipalities.find(municipality)
+        if found is None:
+            raise BundleRequestError(MUNICIPALITY_FACT, f"unknown Ontario municipality {str(municipality)[:60]!r}")
+        facts[MUNICIPALITY_FACT] = found.name
+    return facts
+
+
+def build_bundle(
+    snapshot: CatalogueSnapshot,
+    events: Sequence[str],
+    facts: Mapping[str, Any] | None = None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> Dict[str, Any]:
+    """The bundle for these life events and (already typed) facts."""
+    facts = dict(facts or {})
+    events = _check_events(snapshot, events)
+    active_events = frozenset(events)
+    today = today or dt.date.today()
+    municipality = _municipality(snapshot, facts.get(MUNICIPALITY_FACT))
+    event_dates = {e: facts.get(snapshot.life_events[e].date_fact) for e in events}
+
+    candidates: Dict[str, _Candidate] = {}
+    hidden_municipal: List[str] = []
+    for event in events:
+        for prepared in snapshot.by_event.get(event, ()):
+            if prepared.id in candidates:
+                candidates[prepared.id].events.append(event)
+                continue
+            if not _in_scope(prepared, municipality):
+                if municipality is None and MUNICIPALITY_FACT not in facts:
+                    hidden_municipal.append(prepared.id)
+                continue
+            outcome = conditions.evaluate(prepared.service.applies_when.condition, facts, active_events)
+            if outcome.value is False:
+                continue
+            candidates[prepared.id] = _Candidate(
+                prepared=prepared,
+                status=APPLIES if outcome.value else MAY_APPLY,
+                unknown=frozenset(f for f in outcome.unknown_facts if f not in facts),
+                events=[event],
+                due=None,
+            )
+    for candidate in candidates.values():
+        deadline = candidate.prepared.service.deadline
+        if deadline and deadline.due:
+            dates = [event_dates[e] for e in candidate.events if event_dates.get(e)]
+            candidate.due = due_date(deadline.due, min(dates)) if dates else None
+
+    covered_by = _covered_by(candidates)
+    order = _order(candidates, covered_by)
+    services = [_render(candidates[sid], snapshot, covered_by, candidates, lang, today) for sid in order]
+    return {
+        "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
+        "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
+        "municipality": _municipality_view(municipality),
+        "services": services,
+        "questions": _questions(snapshot, candidates, hidden_municipal, event_dates, facts, lang),
+        "catalogue_revision": snapshot.revision,
+    }
+
+
+def _check_events(snapshot: CatalogueSnapshot, events: Sequence[str]) -> List[str]:
+    unique: List[str] = []
+    for event in events:
+        if event not in snapshot.life_events:
+            raise BundleRequestError(
+                "events", f"unknown life event {str(event)[:40]!r}; known: {', '.join(snapshot.life_events)}"
+            )
+        if event not in unique:
+            unique.append(event)
+    return unique
+
+
+def _municipality(snapshot: CatalogueSnapshot, name: str | None) -> Municipality | None:
+    return snapshot.municipalities.by_name.get(name) if name else None
+
+
+def _municipality_view(municipality: Optional[Municipality]) -> Optional[Dict[str, Optional[str]]]:
+    if municipality is None:
+        return None
+    return {"name": municipality.name, "short_name": municipality.short_name, "region": municipality.region}
+
+
+def _in_scope(prepared: PreparedService, municipality: Municipality | None) -> bool:
+    """Municipal services appear only for the person's municipality or region."""
+    if prepared.scope is None or prepared.scope == "any":
+        return True
+    if municipality is None:
+        return False
+    return any(name in prepared.scope for name in municipality.served_by())
+
+
+def _covered_by(candidates: Mapping[str, _Candidate]) -> Dict[str, str]:
+    """Which service's application also takes care of another one. Only a
+    service that applies can cover; chains resolve to the outermost one."""
+    covered: Dict[str, str] = {}
+    for sid, candidate in candidates.items():
+        if candidate.status != APPLIES:
+            continue
+        for target in candidate.prepared.service.covers:
+            if target in candidates and target not in covered and target != sid:
+                covered[target] = sid
+    for target in list(covered):
+        root, seen = covered[target], {target}
+        while root in covered and root not in seen:
+            seen.add(root)
+            root = covered[root]
+        covered[target] = root
+    return covered
+
+
+def _order(candidates: Mapping[str, _Candidate], covered_by: Mapping[str, str]) -> List[str]:
+    """Topological order over `requires`, earliest deadline first among the
+    services that are ready; covered services follow the one covering them."""
+
+    def key(sid: str) -> Tuple[int, int, int, int]:
+        candidate = candidates[sid]
+        due = candidate.due.toordinal() if candidate.due else FAR_FUTURE
+        has_deadline = 0 if candidate.prepared.service.deadline else 1
+        return (due, has_deadline, LEVEL_ORDER.get(candidate.prepared.service.level, 3), candidate.prepared.position)
+
+    tops = [sid for sid in candidates if sid not in covered_by]
+    children: Dict[str, List[str]] = {}
+    for sid in candidates:
+        if sid in covered_by:
+            children.setdefault(covered_by[sid], []).append(sid)
+    # A requirement on a covered service is a requirement on the one covering it.
+    group = {sid: covered_by.get(sid, sid) for sid in candidates}
+    waiting_on: Dict[str, Set[str]] = {sid: set() for sid in tops}
+    blocks: Dict[str, List[str]] = {}
+    for sid in candidates:
+        for required in candidates[sid].prepared.service.requires:
+            if required in candidates and group[required] != group[sid]:
+                waiting_on[group[sid]].add(group[required])
+                blocks.setdefault(group[required], []).append(group[sid])
+    ready = [(key(sid), sid) for sid in tops if not waiting_on[sid]]
+    heapq.heapify(ready)
+    order: List[str] = []
+    placed: Set[str] = set()
+    while ready:
+        _, sid = heapq.heappop(ready)
+        if sid in placed:
+            continue
+        placed.add(sid)
+        order.append(sid)
+        order.extend(sorted(children.get(sid, []), key=key))
+        for dependent in blocks.get(sid, []):
+            waiting_on[dependent].discard(sid)
+            if not waiting_on[dependent] and dependent not in placed:
+                heapq.heappush(ready, (key(dependent), dependent))
+    # Validation forbids cycles; anything left (defensive) keeps catalogue order.
+    for sid in sorted((s for s in tops if s not in placed), key=key):
+        order.append(sid)
+        order.extend(sorted(children.get(sid, []), key=key))
+    return order
+
+
+def _render(
+    candidate: _Candidate,
+    snapshot: CatalogueSnapshot,
+    covered_by: Mapping[str, str],
+    candidates: Mapping[str, _Candidate],
+    lang: str,
+    today: dt.date,
+) -> Dict[str, Any]:
+    service = candidate.prepared.service
+    organisation = snapshot.organisations.get(service.organisation)
+    deadline = None
+    if service.deadline:
+        deadline = {
+            "text": localise(service.deadline.text, lang),
+            "date": candidate.due.isoformat() if candidate.due else None,
+            "overdue": bool(candidate.due and candidate.due < today),
+        }
+    fee = None
+    if service.fee:
+        uncertain = service.fee.uncertain
+        fee = {"text": localise(UNCERTAIN_FEE if uncertain else service.fee.text, lang), "uncertain": uncertain}
+    return {
+        "id": service.id,
+        "name": localise(service.name, lang),
+        "summary": localise(service.summary, lang),
+        "level": service.level,
+        "organisation": {
+            "id": service.organisation,
+            "name": localise(organisation.name, lang) if organisation else service.organisation,
+        },
+        "status": candidate.status,
+        "reason": localise(service.applies_when.text, lang),
+        "unknown_facts": sorted(candidate.unknown, key=lambda f: snapshot.fact_position.get(f, 999)),
+        "life_events": candidate.events,
+        "deadline": deadline,
+        "fee": fee,
+        "processing_time": localise(service.processing_time, lang),
+        "documents": [localise(document, lang) for document in service.documents],
+        "channels": [
+            {"type": c.type, "url": c.url, "phone": c.phone, "note": localise(c.note, lang)} for c in service.channels
+        ],
+        "url": service.url,
+        "requires": [sid for sid in service.requires if sid in candidates],
+        "covers": [sid for sid in service.covers if covered_by.get(sid) == service.id],
+        "covered_by": covered_by.get(service.id),
+        "uncertain": service.uncertain,
+    }
+
+
+def _questions(
+    snapshot: CatalogueSnapshot,
+    candidates: Mapping[str, _Candidate],
+    hidden_municipal: Iterable[str],
+    event_dates: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    lang: str,
+) -> List[Dict[str, Any]]:
+    """Open questions, the one that decides the most services first. Dates
+    come last: they sharpen deadlines but change no service."""
+    decides: Dict[str, List[str]] = {}
+    for sid, candidate in candidates.items():
+        for fact in candidate.unknown:
+            decides.setdefault(fact, []).append(sid)
+    hidden = list(dict.fromkeys(hidden_municipal))
+    if hidden:
+        decides.setdefault(MUNICIPALITY_FACT, []).extend(hidden)
+    date_questions: Dict[str, List[str]] = {}
+    for sid, candidate in candidates.items():
+        deadline = candidate.prepared.service.deadline
+        if deadline and deadline.due and candidate.due is None:
+            for event in candidate.events:
+                date_fact = snapshot.life_events[event].date_fact
+                if date_fact not in facts and not event_dates.get(event):
+                    date_questions.setdefault(date_fact, []).append(sid)
+    ranked = sorted(decides.items(), key=lambda item: (-len(item[1]), snapshot.fact_position.get(item[0], 999)))
+    ranked += [(fact, sids) for fact, sids in date_questions.items() if fact not in decides]
+    questions = []
+    for fact_id, sids in ranked:
+        fact = snapshot.facts.get(fact_id)
+        if fact is None:
+            continue
+        questions.append(
+            {
+                "fact": fact_id,
+                "text": localise(fact.question, lang),
+                "type": fact.type,
+                "options": fact.options(lang),
+                "decides": sids,
+            }
+        )
+    return questions

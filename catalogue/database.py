@@ -1,0 +1,77 @@
+"""The one SQLAlchemy declarative base and engine factory.
+
+SQLite by default (one file under ONEWINDOW_DATA_DIR), PostgreSQL when
+ONEWINDOW_DATABASE_URL says so; SQLAlchemy 1.4 in its 2.0 style (future=True).
+Every domain (catalogue/, bot/…) declares its tables on this Base.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from starlette.requests import Request
+
+Base = declarative_base()
+
+
+def default_database_url() -> str:
+    url = os.environ.get("ONEWINDOW_DATABASE_URL")
+    if url:
+        return url
+    data_dir = Path(os.environ.get("ONEWINDOW_DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'onewindow.db'}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or default_database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """WAL lets the web app, action server and CLI share the file; foreign keys on."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker) -> Iterator[Session]:
+    """A unit of work: committed when the block ends, rolled back on error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_db_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: one session per request, from the app's factory."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,96 @@
+"""The published catalogue held in memory, prepared for the bundle engine.
+
+Each process keeps one snapshot and checks the database's revision number
+before use, so a change published through any replica reaches every bundle
+at once, and no two replicas serve different catalogues for long.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Union
+
+from sqlalchemy.orm import Session
+
+from catalogue import conditions
+from catalogue import service as catalogue_service
+from catalogue.facts import Fact
+from catalogue.municipalities import MunicipalityDirectory, load_directory
+from catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
+
+LEVEL_ORDER = {"federal": 0, "provincial": 1, "municipal": 2}
+
+
+@dataclass(frozen=True)
+class PreparedService:
+    """A service with what the engine needs precomputed."""
+
+    service: Service
+    position: int
+    events: FrozenSet[str]
+    condition_facts: FrozenSet[str]
+    scope: Union[None, str, FrozenSet[str]]  # None: not municipal; "any"; or municipality names
+
+    @property
+    def id(self) -> str:
+        return self.service.id
+
+
+@dataclass
+class CatalogueSnapshot:
+    revision: int
+    catalogue: Catalogue
+    municipalities: MunicipalityDirectory
+    services: Dict[str, PreparedService] = field(default_factory=dict)
+    by_event: Dict[str, List[PreparedService]] = field(default_factory=dict)
+    facts: Dict[str, Fact] = field(default_factory=dict)
+    fact_position: Dict[str, int] = field(default_factory=dict)
+    life_events: Dict[str, LifeEvent] = field(default_factory=dict)
+    organisations: Dict[str, Organisation] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, catalogue: Catalogue, revision: int = 0, municipalities: MunicipalityDirectory | None = None
+    ) -> CatalogueSnapshot:
+        snapshot = cls(revision=revision, catalogue=catalogue, municipalities=municipalities or load_directory())
+        snapshot.facts = {fact.id: fact for fact in catalogue.facts}
+        snapshot.fact_position = {fact.id: index for index, fact in enumerate(catalogue.facts)}
+        snapshot.life_events = {event.id: event for event in catalogue.life_events}
+        snapshot.organisations = {org.id: org for org in catalogue.organisations}
+        snapshot.by_event = {event.id: [] for event in catalogue.life_events}
+        for position, service in enumerate(catalogue.services):
+            scope = service.municipalities
+            prepared = PreparedService(
+                service=service,
+                position=position,
+                events=frozenset(service.life_events),
+                condition_facts=conditions.facts_in(service.applies_when.condition),
+                scope=frozenset(scope) if isinstance(scope, list) else scope,
+            )
+            snapshot.services[service.id] = prepared
+            for event in service.life_events:
+                snapshot.by_event.setdefault(event, []).append(prepared)
+        return snapshot
+
+
+class SnapshotCache:
+    """One snapshot per process, reloaded when the database revision moves."""
+
+    def __init__(self) -> None:
+        self._snapshot: CatalogueSnapshot | None = None
+        self._lock = threading.Lock()
+
+    def get(self, db_session: Session) -> CatalogueSnapshot:
+        revision = catalogue_service.current_revision(db_session=db_session)
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.revision == revision:
+            return snapshot
+        with self._lock:
+            if self._snapshot is None or self._snapshot.revision != revision:
+                catalogue = catalogue_service.read_all(db_session=db_session)
+                self._snapshot = CatalogueSnapshot.build(catalogue, revision)
+            return self._snapshot
+
+    def clear(self) -> None:
+        self._snapshot = None

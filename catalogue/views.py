@@ -1,0 +1,130 @@
+"""Catalogue HTTP API: services, life events, facts and bundles."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.orm import Session
+
+from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from catalogue.database import get_db_session
+from catalogue.seed_format import LEVELS
+from catalogue.snapshot import CatalogueSnapshot
+from catalogue.text import SUPPORTED_LANGUAGES, localise
+
+router = APIRouter(prefix="/api", tags=["catalogue"])
+RESERVED_PARAMS = {"events", "lang"}
+MAX_FACTS = 50
+MAX_VALUE_LENGTH = 200
+LANG_PATTERN = "^(" + "|".join(SUPPORTED_LANGUAGES) + ")$"
+
+
+def get_snapshot(request: Request, db_session: Session = Depends(get_db_session)) -> CatalogueSnapshot:
+    """The published catalogue, reloaded when another process changed it."""
+    return request.app.state.snapshots.get(db_session)
+
+
+def unprocessable(field: str, message: str, location: str = "query") -> HTTPException:
+    return HTTPException(status_code=422, detail=[{"loc": [location, field], "msg": message, "type": "value_error"}])
+
+
+@router.get("/life-events", summary="The life events the catalogue knows")
+def list_life_events(lang: str = Query("en", regex=LANG_PATTERN), snapshot: CatalogueSnapshot = Depends(get_snapshot)):
+    return [
+        {"id": e.id, "title": localise(e.title, lang), "description": localise(e.description, lang)}
+        for e in snapshot.life_events.values()
+    ]
+
+
+@router.get("/facts", summary="The facts bundles may depend on, and their questions")
+def list_facts(lang: str = Query("en", regex=LANG_PATTERN), snapshot: CatalogueSnapshot = Depends(get_snapshot)):
+    return [
+        {"id": f.id, "type": f.type, "question": localise(f.question, lang), "options": f.options(lang)}
+        for f in snapshot.facts.values()
+    ]
+
+
+@router.get("/services", summary="Search the published services")
+def list_services(
+    event: str | None = Query(None, max_length=64),
+    level: str | None = Query(None, max_length=16),
+    organisation: str | None = Query(None, max_length=128),
+    q: str | None = Query(None, max_length=200, description="words to find in name or summary"),
+    lang: str = Query("en", regex=LANG_PATTERN),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+) -> List[Dict[str, Any]]:
+    if event is not None and event not in snapshot.life_events:
+        raise unprocessable("event", f"unknown life event; known: {', '.join(snapshot.life_events)}")
+    if level is not None and level not in LEVELS:
+        raise unprocessable("level", f"must be one of {', '.join(LEVELS)}")
+    words = (q or "").lower().split()
+    results = []
+    for prepared in snapshot.services.values():
+        service = prepared.service
+        if event and event not in prepared.events:
+            continue
+        if level and service.level != level:
+            continue
+        if organisation and service.organisation != organisation:
+            continue
+        name, summary = localise(service.name, lang) or "", localise(service.summary, lang) or ""
+        haystack = f"{name} {summary} {service.id}".lower()
+        if words and not all(word in haystack for word in words):
+            continue
+        results.append(_summary(service, snapshot, lang))
+    return results
+
+
+@router.get("/services/{service_id}", summary="One published service")
+def get_service(
+    service_id: str,
+    lang: str = Query("en", regex=LANG_PATTERN),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+) -> Dict[str, Any]:
+    prepared = snapshot.services.get(service_id)
+    if prepared is None:
+        raise HTTPException(status_code=404, detail=f"No service with id {service_id[:128]!r}.")
+    service = prepared.service
+    data = service.dict(exclude_none=True)
+    data.update(_summary(service, snapshot, lang))
+    return data
+
+
+@router.get("/bundles", summary="The bundle for life events and facts")
+def get_bundle(
+    request: Request,
+    events: List[str] = Query(..., description="life event ids, repeated or comma-separated"),
+    lang: str = Query("en", regex=LANG_PATTERN),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+) -> Dict[str, Any]:
+    event_ids = [part.strip() for value in events for part in value.split(",") if part.strip()]
+    if not event_ids:
+        raise unprocessable("events", "give at least one life event")
+    raw_facts = {key: value for key, value in request.query_params.items() if key not in RESERVED_PARAMS}
+    if len(raw_facts) > MAX_FACTS:
+        raise unprocessable("facts", f"too many facts (at most {MAX_FACTS})")
+    for key, value in raw_facts.items():
+        if len(key) > 64 or len(value) > MAX_VALUE_LENGTH:
+            raise unprocessable(key[:64], f"fact names are at most 64 and values at most {MAX_VALUE_LENGTH} characters")
+    try:
+        facts = parse_facts(snapshot, raw_facts)
+        return build_bundle(snapshot, event_ids, facts, lang=lang)
+    except BundleRequestError as error:
+        raise unprocessable(error.field[:64], error.message) from None
+
+
+def _summary(service, snapshot: CatalogueSnapshot, lang: str) -> Dict[str, Any]:  # type: ignore[no-untyped-def]
+    organisation = snapshot.organisations.get(service.organisation)
+    return {
+        "id": service.id,
+        "name": localise(service.name, lang),
+        "summary": localise(service.summary, lang),
+        "level": service.level,
+        "organisation": {
+            "id": service.organisation,
+            "name": localise(organisation.name, lang) if organisation else None,
+        },
+        "life_events": service.life_events,
+        "url": service.url,
+    }

@@ -1,0 +1,108 @@
+import datetime as dt
+
+import pytest
+
+from catalogue.conditions import check_shape, evaluate, facts_in
+from catalogue.facts import Fact
+
+FACTS = {
+    "has_employees": Fact(id="has_employees", type="boolean", question={"en": "?"}),
+    "structure": Fact(
+        id="structure",
+        type="choice",
+        question={"en": "?"},
+        values=[{"id": "corporation", "label": {"en": "C"}}, {"id": "sole", "label": {"en": "S"}}],
+    ),
+    "age": Fact(id="age", type="number", question={"en": "?"}),
+    "when": Fact(id="when", type="date", question={"en": "?"}),
+}
+
+
+def test_missing_fact_is_unknown_and_named():
+    outcome = evaluate({"fact": "has_employees", "eq": True}, {})
+    assert outcome.value is None and outcome.unknown_facts == {"has_employees"}
+
+
+def test_none_means_person_does_not_know():
+    assert evaluate({"fact": "has_employees", "eq": True}, {"has_employees": None}).is_unknown
+
+
+@pytest.mark.parametrize(
+    "condition, facts, expected",
+    [
+        (
+            {"all": [{"fact": "has_employees", "eq": True}, {"fact": "structure", "eq": "corporation"}]},
+            {"has_employees": False},
+            False,
+        ),  # a known False decides `all` whatever else is unknown
+        (
+            {"any": [{"fact": "has_employees", "eq": True}, {"fact": "structure", "eq": "corporation"}]},
+            {"structure": "corporation"},
+            True,
+        ),
+        ({"not": {"fact": "structure", "in": ["sole"]}}, {"structure": "sole"}, False),
+        ({"fact": "age", "gte": 60}, {"age": 64}, True),
+        ({"fact": "age", "lt": 60}, {"age": 64}, False),
+        ({"fact": "when", "lte": dt.date(2026, 1, 1)}, {"when": dt.date(2025, 5, 1)}, True),
+        ({"fact": "structure", "not_in": ["sole"]}, {"structure": "corporation"}, True),
+        ({"fact": "structure", "ne": "sole"}, {"structure": "sole"}, False),
+        (None, {}, True),
+    ],
+)
+def test_three_valued_logic(condition, facts, expected):
+    assert evaluate(condition, facts).value is expected
+
+
+def test_unknown_only_lists_facts_that_could_change_the_result():
+    condition = {"all": [{"fact": "has_employees", "eq": True}, {"fact": "structure", "eq": "corporation"}]}
+    assert evaluate(condition, {"has_employees": True}).unknown_facts == {"structure"}
+    assert facts_in(condition) == {"has_employees", "structure"}
+
+
+def test_wrong_type_value_never_satisfies():
+    assert evaluate({"fact": "age", "gt": 3}, {"age": "old"}).value is False
+
+
+@pytest.mark.parametrize(
+    "condition, message",
+    [
+        ({"fact": "pets", "eq": True}, "unknown fact 'pets'"),
+        ({"fact": "has_employees", "eq": "yes"}, "expects true or false"),
+        ({"fact": "structure", "eq": "llc"}, "expects one of corporation, sole"),
+        ({"fact": "structure", "gt": "sole"}, "needs a number or date fact"),
+        ({"fact": "structure", "in": []}, "non-empty list"),
+        ({"fact": "age", "eq": 1, "gt": 0}, "exactly one comparison"),
+        ({"fact": "age", "between": [1, 2]}, "unknown key"),
+        ({"all": []}, "non-empty list"),
+        ({"all": [{"fact": "age", "eq": 1}], "any": []}, "must stand alone"),
+        ("has_employees == True", "must be a mapping"),
+        ({"eq": True}, "needs 'fact'"),
+    ],
+)
+def test_shape_errors_are_clear(condition, message):
+    errors = check_shape(condition, FACTS)
+    assert errors and message in str(errors[0])
+
+
+def test_shape_errors_say_where():
+    errors = check_shape({"all": [{"fact": "age", "eq": 1}, {"not": {"fact": "nope", "eq": 1}}]}, FACTS)
+    assert [error.path for error in errors] == ["condition.all[1].not"]
+
+
+def test_no_text_is_ever_evaluated():
+    # Conditions are data: a string that looks like code is rejected, never run.
+    assert check_shape({"fact": "__import__('os').system('x')", "eq": 1}, FACTS)
+
+
+def test_event_leaf_holds_only_for_events_in_the_request():
+    condition = {"any": [{"event": "birth"}, {"fact": "has_employees", "eq": True}]}
+    assert evaluate(condition, {}, {"birth"}).value is True
+    outcome = evaluate(condition, {}, {"new_to_ontario"})
+    assert outcome.is_unknown and outcome.unknown_facts == {"has_employees"}
+    assert facts_in(condition) == {"has_employees"}
+
+
+def test_event_leaf_shape():
+    assert check_shape({"event": "birth"}, FACTS, known_events={"birth"}) == []
+    assert "unknown life event" in str(check_shape({"event": "wedding"}, FACTS, known_events={"birth"})[0])
+    assert "stand alone" in str(check_shape({"event": "birth", "eq": 1}, FACTS, known_events={"birth"})[0])

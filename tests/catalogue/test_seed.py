@@ -1,0 +1,72 @@
+"""The project's own seed catalogue: complete, valid, and giving sensible bundles."""
+
+import json
+from pathlib import Path
+
+from catalogue.bundle import build_bundle, parse_facts
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "catalogue" / "services.json"
+
+
+def ids(bundle):
+    return [s["id"] for s in bundle["services"]]
+
+
+def test_every_gathered_service_id_is_kept(seed_catalogue):
+    ours = {s.id for s in seed_catalogue.services}
+    assert len(ours) >= 66
+    if SHARED.exists():
+        assert {s["id"] for s in json.loads(SHARED.read_text())} <= ours
+
+
+def test_all_444_municipalities(seed_snapshot):
+    assert len(seed_snapshot.municipalities) == 444
+
+
+def test_uncertain_fees_are_never_shown_as_fact(seed_snapshot):
+    events = list(seed_snapshot.life_events)
+    municipalities = ["Toronto", "Mississauga", "Ottawa", "Hamilton", "Niagara Falls"]
+    for place in municipalities:
+        bundle = build_bundle(seed_snapshot, events, parse_facts(seed_snapshot, {"municipality": place}))
+        for service in bundle["services"]:
+            entry = seed_snapshot.services[service["id"]].service
+            if entry.fee and entry.fee.uncertain:
+                assert entry.fee.text["en"] not in service["fee"]["text"]
+
+
+def test_newborn_in_toronto(seed_snapshot):
+    facts = parse_facts(seed_snapshot, {"municipality": "Scarborough", "born_in_ontario": "yes", "birth_date": "2026-11-10"})
+    bundle = build_bundle(seed_snapshot, ["birth"], facts)
+    services = {s["id"]: s for s in bundle["services"]}
+    nrs = services["on-newborn-registration-service"]
+    assert nrs["status"] == "applies" and nrs["deadline"]["date"] == "2026-12-10"
+    assert services["ca-sin"]["covered_by"] == "on-newborn-registration-service"
+    assert "mun-toronto-hbhc" in services and "mun-ottawa-hbhc" not in services
+
+
+def test_newcomer_is_not_asked_about_a_baby(seed_snapshot):
+    bundle = build_bundle(seed_snapshot, ["new_to_ontario"], {})
+    assert "born_in_ontario" not in [q["fact"] for q in bundle["questions"]]
+
+
+def test_each_event_gives_services_and_questions(seed_snapshot):
+    for event in seed_snapshot.life_events:
+        bundle = build_bundle(seed_snapshot, [event], {})
+        assert bundle["services"], event
+        assert bundle["questions"], event
+
+
+def test_bereavement_and_business_merge(seed_snapshot):
+    merged = build_bundle(seed_snapshot, ["bereavement", "new_business"], {})
+    alone = set(ids(build_bundle(seed_snapshot, ["bereavement"], {}))) | set(
+        ids(build_bundle(seed_snapshot, ["new_business"], {}))
+    )
+    assert set(ids(merged)) == alone and len(ids(merged)) == len(set(ids(merged)))
+
+
+def test_no_event_asks_another_events_questions(seed_snapshot):
+    """A service shared by several events guards each event's facts with {event: …}."""
+    for event in seed_snapshot.life_events:
+        for question in build_bundle(seed_snapshot, [event], {})["questions"]:
+            fact = seed_snapshot.facts[question["fact"]]
+            assert not fact.life_events or event in fact.life_events, (event, fact.id, question["decides"])

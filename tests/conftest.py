@@ -1,0 +1,75 @@
+"""Shared fixtures: a temporary database per test that needs one, the mini
+catalogue made for engine tests, and the project's real seed catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED_DIR = ROOT / "catalogue" / "seed"
+
+
+@pytest.fixture(scope="session")
+def mini_catalogue():
+    from catalogue.loading import read_catalogue
+
+    return read_catalogue(FIXTURES / "mini_catalogue.yml")
+
+
+@pytest.fixture(scope="session")
+def mini_snapshot(mini_catalogue):
+    from catalogue.snapshot import CatalogueSnapshot
+
+    return CatalogueSnapshot.build(mini_catalogue, revision=1)
+
+
+@pytest.fixture(scope="session")
+def seed_catalogue():
+    from catalogue.loading import read_catalogue
+
+    return read_catalogue(SEED_DIR)
+
+
+@pytest.fixture(scope="session")
+def seed_snapshot(seed_catalogue):
+    from catalogue.snapshot import CatalogueSnapshot
+
+    return CatalogueSnapshot.build(seed_catalogue, revision=1)
+
+
+@pytest.fixture()
+def settings(tmp_path, monkeypatch):
+    """Settings pointing at a fresh data folder (and SQLite file) for this test."""
+    from bot.settings import Settings, get_settings
+
+    monkeypatch.setenv("ONEWINDOW_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield Settings(data_dir=tmp_path)
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def seeded_app(settings):
+    """The real web app on a temporary database holding the real seed catalogue."""
+    from bot.schema import create_schema
+    from bot.web.app import create_app
+    from catalogue import service
+    from catalogue.database import session_scope
+    from catalogue.loading import read_catalogue
+
+    app = create_app(settings)
+    create_schema(app.state.engine)
+    with session_scope(app.state.session_factory) as session:
+        service.replace_all(db_session=session, catalogue=read_catalogue(SEED_DIR))
+    return app
+
+
+@pytest.fixture()
+def client(seeded_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(seeded_app) as test_client:
+        yield test_client
