@@ -1,0 +1,211 @@
+"""The `onewindow` console command: one entry point for people at a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from bot.settings import get_settings
+
+app = typer.Typer(help="OneWindow: life events to one bundle of government services.", no_args_is_help=True)
+catalogue_app = typer.Typer(help="Validate, import and export the service catalogue.", no_args_is_help=True)
+db_app = typer.Typer(help="Create and seed the database.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(db_app, name="db")
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "catalogue" / "seed"
+
+
+def _session_factory():  # type: ignore[no-untyped-def]
+    from bot.schema import create_schema
+    from catalogue.database import make_engine, make_session_factory
+
+    engine = make_engine(get_settings().resolved_database_url())
+    create_schema(engine)
+    return make_session_factory(engine)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@db_app.command("init")
+def db_init(
+    seed: Path = typer.Option(SEED_DIR, help="seed folder or file loaded when the catalogue is empty"),
+    reseed: bool = typer.Option(False, help="replace the published catalogue with the seed even if not empty"),
+) -> None:
+    """Create the tables; load the seed catalogue into an empty database."""
+    from catalogue import service
+    from catalogue.database import session_scope
+    from catalogue.loading import read_catalogue
+    from catalogue.validation import CatalogueInvalid
+
+    factory = _session_factory()
+    with session_scope(factory) as session:
+        if not reseed and not service.is_empty(db_session=session):
+            typer.echo(f"Database ready ({get_settings().resolved_database_url()}); catalogue already loaded.")
+            return
+        try:
+            catalogue = read_catalogue(seed)
+        except CatalogueInvalid as error:
+            _fail(str(error))
+        revision = service.replace_all(db_session=session, catalogue=catalogue)
+    typer.echo(f"Database ready; loaded {len(catalogue.services)} services (catalogue revision {revision}).")
+
+
+@catalogue_app.command("validate")
+def catalogue_validate(path: Path = typer.Argument(..., help="a seed folder, or one YAML/JSON file")) -> None:
+    """Check a catalogue; print one line per problem (file:entry:field: message)."""
+    from catalogue.loading import check_path
+
+    catalogue, problems = check_path(path)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        _fail(f"{len(problems)} problem(s); nothing would be loaded.")
+    typer.echo(
+        f"OK: {len(catalogue.services)} services, {len(catalogue.facts)} facts, "
+        f"{len(catalogue.organisations)} organisations, {len(catalogue.life_events)} life events."
+    )
+
+
+@catalogue_app.command("import")
+def catalogue_import(path: Path = typer.Argument(..., help="a seed folder, or one YAML/JSON file")) -> None:
+    """Replace the published catalogue with a validated one (all or nothing)."""
+    from catalogue import service
+    from catalogue.database import session_scope
+    from catalogue.loading import read_catalogue
+    from catalogue.validation import CatalogueInvalid
+
+    try:
+        catalogue = read_catalogue(path)
+    except CatalogueInvalid as error:
+        _fail(f"{error}\nNothing was loaded.")
+    with session_scope(_session_factory()) as session:
+        revision = service.replace_all(db_session=session, catalogue=catalogue)
+    typer.echo(f"Imported {len(catalogue.services)} services (catalogue revision {revision}).")
+
+
+@catalogue_app.command("export")
+def catalogue_export(
+    path: Path = typer.Argument(..., help="a .yml/.json file, or a folder for one file per section"),
+) -> None:
+    """Write the published catalogue in the seed format."""
+    from catalogue import service
+    from catalogue.database import session_scope
+    from catalogue.loading import dump_catalogue
+
+    with session_scope(_session_factory()) as session:
+        catalogue = service.read_all(db_session=session)
+    dump_catalogue(catalogue, path)
+    typer.echo(f"Exported {len(catalogue.services)} services to {path}.")
+
+
+@app.command("bundle")
+def bundle(
+    events: str = typer.Argument(..., help="life event ids, comma-separated"),
+    fact: Optional[List[str]] = typer.Option(None, "--fact", "-f", help="a fact as name=value; repeat"),
+    lang: str = typer.Option("en", help="language of the text"),
+) -> None:
+    """Print the bundle for life events and facts as JSON."""
+    from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+
+    raw = {}
+    for item in fact or []:
+        if "=" not in item:
+            _fail(f"--fact expects name=value, got {item!r}")
+        name, value = item.split("=", 1)
+        raw[name.strip()] = value.strip()
+    snapshot = _snapshot()
+    try:
+        result = build_bundle(
+            snapshot, [e.strip() for e in events.split(",") if e.strip()], parse_facts(snapshot, raw), lang=lang
+        )
+    except BundleRequestError as error:
+        _fail(str(error), 2)
+    json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@app.command("train")
+def train(force: bool = typer.Option(False, help="train even if Rasa finds nothing changed")) -> None:
+    """Train the Rasa model (models/onewindow.tar.gz) from config.yml, domain.yml and data/."""
+    import subprocess
+
+    from bot.processes import BIN, ROOT
+
+    command = [
+        str(BIN / "rasa"),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        "models",
+        "--fixed-model-name",
+        "onewindow",
+    ]
+    if force:
+        command.append("--force")
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        _fail("Training failed; see the output above.", result.returncode)
+    (ROOT / "models" / "onewindow.tar.gz").touch()
+
+
+@app.command("up")
+def up() -> None:
+    """Start the action server, the Rasa server and the web app; print the URLs."""
+    from bot.processes import ROOT, Supervisor, specs
+
+    settings = get_settings()
+    model = settings.model_path if settings.model_path.is_absolute() else ROOT / settings.model_path
+    if not model.exists():
+        _fail(f"No trained model at {model}: run 'onewindow train' (or 'make run', which trains when needed).")
+    db_init(seed=SEED_DIR, reseed=False)
+    supervisor = Supervisor(specs(settings, model), log_dir=settings.data_dir / "logs")
+    typer.echo("Starting the action server, the Rasa server (about a minute to load the model) and the web app...")
+    try:
+        supervisor.start_all()
+        base = f"http://{settings.web_host}:{settings.web_port}"
+        typer.echo(
+            f"\nOneWindow is running:\n"
+            f"  citizen chat      {base}/chat\n"
+            f"  agent console     {base}/console\n"
+            f"  catalogue API     {base}/docs\n"
+            f"  health            {base}/healthz\n"
+            f"  Rasa (loopback)   {settings.rasa_url} (token in {settings.data_dir}/.rasa_token)\n"
+            f"  logs              {settings.data_dir / 'logs'}\n"
+            f"Press Ctrl-C to stop."
+        )
+        supervisor.watch()
+    except KeyboardInterrupt:
+        typer.echo("Stopping...")
+    except RuntimeError as error:
+        _fail(str(error))
+    finally:
+        supervisor.stop_all()
+
+
+def _snapshot():  # type: ignore[no-untyped-def]
+    from catalogue.database import session_scope
+    from catalogue.snapshot import SnapshotCache
+
+    with session_scope(_session_factory()) as session:
+        return SnapshotCache().get(session)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

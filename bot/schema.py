@@ -1,0 +1,12 @@
+"""Creates every domain's tables. The one place that knows all the models."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+import catalogue.models  # noqa: F401  (registers the catalogue tables)
+from catalogue.database import Base
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)

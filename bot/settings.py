@@ -1,0 +1,53 @@
+"""Settings, read once from the environment (ONEWINDOW_*)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseSettings, Field
+
+
+class Settings(BaseSettings):
+    data_dir: Path = Field(Path("var"), description="SQLite database, secrets and logs")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in data_dir when unset")
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    rasa_token: str | None = Field(None, description="Rasa HTTP API token; generated into data_dir when unset")
+    secret_key: str | None = Field(None, description="signs console sessions; generated into data_dir when unset")
+    model_path: Path = Path("models/onewindow.tar.gz")
+    staffed_hours: str = Field("Mon-Fri 08:00-18:00", description="when agents answer chats (Toronto time)")
+    timezone: str = "America/Toronto"
+    retention_days: int = 30
+    max_message_chars: int = 2000
+
+    class Config:
+        env_prefix = "ONEWINDOW_"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir.resolve() / 'onewindow.db'}"
+
+    def secret(self, name: str) -> str:
+        """A secret from the environment, else one generated once into data_dir
+        (replicas on several machines must set it in the environment)."""
+        value = getattr(self, name, None)
+        if value:
+            return value
+        path = self.data_dir / f".{name}"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
