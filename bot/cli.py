@@ -16,6 +16,8 @@ catalogue_app = typer.Typer(help="Validate, import and export the service catalo
 db_app = typer.Typer(help="Create and seed the database.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(db_app, name="db")
+users_app = typer.Typer(help="Accounts for agents, service owners and admins.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "catalogue" / "seed"
 
@@ -46,6 +48,7 @@ def db_init(
     from catalogue.validation import CatalogueInvalid
 
     factory = _session_factory()
+    _ensure_first_admin(factory)
     with session_scope(factory) as session:
         if not reseed and not service.is_empty(db_session=session):
             typer.echo(f"Database ready ({get_settings().resolved_database_url()}); catalogue already loaded.")
@@ -56,6 +59,85 @@ def db_init(
             _fail(str(error))
         revision = service.replace_all(db_session=session, catalogue=catalogue)
     typer.echo(f"Database ready; loaded {len(catalogue.services)} services (catalogue revision {revision}).")
+
+
+def _ensure_first_admin(factory) -> None:  # type: ignore[no-untyped-def]
+    """The first admin account, its password printed once (it is stored hashed)."""
+    import secrets
+
+    from bot.users import service as users
+    from bot.users.models import UserCreate
+    from catalogue.database import session_scope
+
+    with session_scope(factory) as session:
+        if users.has_admin(db_session=session):
+            return
+        password = secrets.token_urlsafe(12)
+        user_in = UserCreate(username="admin", display_name="Administrator", password=password, role="admin")
+        users.create(db_session=session, user_in=user_in)
+    typer.secho(
+        f"Created the first administrator: user name 'admin', password '{password}'.\n"
+        "It is shown only this once: keep it safe, or add another admin with 'onewindow users add'.",
+        fg=typer.colors.YELLOW,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="lower-case user name"),
+    role: str = typer.Option(..., help="admin, owner or agent"),
+    name: str = typer.Option("", help="display name (defaults to the user name)"),
+    organisation: Optional[List[str]] = typer.Option(None, help="for owners: an organisation id they keep; repeat"),
+    password: Optional[str] = typer.Option(
+        None, help="at least 12 characters; asked for when not given", envvar="ONEWINDOW_NEW_PASSWORD"
+    ),
+) -> None:
+    """Add an account."""
+    from pydantic import ValidationError
+
+    from bot.users import service as users
+    from bot.users.models import UserCreate
+    from catalogue.database import session_scope
+
+    if password is None:
+        password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    try:
+        user_in = UserCreate(username=username, display_name=name or username, password=password, role=role,
+                             organisations=organisation or [])
+        with session_scope(_session_factory()) as session:
+            users.create(db_session=session, user_in=user_in)
+    except ValidationError as error:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+    except users.UserError as error:
+        _fail(str(error))
+    typer.echo(f"Added {role} '{username}'.")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List accounts."""
+    from bot.users import service as users
+    from catalogue.database import session_scope
+
+    with session_scope(_session_factory()) as session:
+        for user in users.get_all(db_session=session):
+            state = "disabled" if user.disabled else "active"
+            orgs = f" [{', '.join(user.organisations)}]" if user.organisations else ""
+            typer.echo(f"{user.username:<20} {user.role:<6} {state:<8} {user.display_name}{orgs}")
+
+
+@users_app.command("disable")
+def users_disable(username: str = typer.Argument(..., help="the user name")) -> None:
+    """Disable an account and end its sessions and API tokens."""
+    from bot.users import service as users
+    from catalogue.database import session_scope
+
+    try:
+        with session_scope(_session_factory()) as session:
+            users.set_disabled(db_session=session, username=username)
+    except users.UserError as error:
+        _fail(str(error))
+    typer.echo(f"Disabled '{username}'.")
 
 
 @catalogue_app.command("validate")

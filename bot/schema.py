@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+import bot.users.models  # noqa: F401  (registers the users tables)
 import catalogue.models  # noqa: F401  (registers the catalogue tables)
 from catalogue.database import Base
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from bot.settings import Settings, get_settings
+from bot.users.dependencies import SignInRequired
+from bot.users.views import router as users_router
 from catalogue.database import make_engine, make_session_factory
 from catalogue.snapshot import SnapshotCache
 from catalogue.views import router as catalogue_router
@@ -30,6 +33,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.snapshots = SnapshotCache()
     app.include_router(catalogue_router)
+    app.include_router(users_router)
+
+    @app.exception_handler(SignInRequired)
+    async def _to_signin(_: Request, error: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(f"/signin?next={error.next_url}", status_code=303)
     static = WEB_DIR / "static"
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

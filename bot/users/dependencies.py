@@ -1,0 +1,80 @@
+"""FastAPI dependencies that say, in each route's signature, who may call it.
+
+Pages use a session cookie (and a CSRF token on every form post); the API
+accepts `Authorization: Bearer <token>` or the same session cookie."""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from bot.users import service
+from bot.users.models import SignedIn
+from catalogue.database import get_db_session
+
+SESSION_COOKIE = "ow_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class SignInRequired(Exception):
+    """A page needs a signed-in user: the app answers with a redirect to /signin."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def optional_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn | None:
+    return service.signed_in_by_session(db_session=db_session, token=request.cookies.get(SESSION_COOKIE))
+
+
+def page_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn:
+    signed_in = optional_user(request, db_session)
+    if signed_in is None:
+        raise SignInRequired(quote(request.url.path + (f"?{request.url.query}" if request.url.query else "")))
+    return signed_in
+
+
+def api_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        signed_in = service.signed_in_by_token(db_session=db_session, token=header[7:].strip())
+    else:
+        signed_in = optional_user(request, db_session)
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        if signed_in is not None and unsafe and request.headers.get(CSRF_HEADER) != signed_in.csrf_token:
+            raise HTTPException(403, "Missing or wrong CSRF token (send the X-CSRF-Token header).")
+    if signed_in is None:
+        raise HTTPException(401, "Sign in, or send an API token as 'Authorization: Bearer ...'.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return signed_in
+
+
+def _role_check(roles: tuple, base: Callable) -> Callable:
+    def check(signed_in: SignedIn = Depends(base)) -> SignedIn:
+        if signed_in.user.role not in roles:
+            needed = " or ".join(roles)
+            raise HTTPException(403, f"This needs the role {needed}; you are signed in as {signed_in.user.role}.")
+        return signed_in
+
+    return check
+
+
+def page_roles(*roles: str) -> Callable:
+    """A page for these roles only (admins always included)."""
+    return _role_check(tuple(dict.fromkeys((*roles, "admin"))), page_user)
+
+
+def api_roles(*roles: str) -> Callable:
+    return _role_check(tuple(dict.fromkeys((*roles, "admin"))), api_user)
+
+
+async def csrf_form(request: Request, signed_in: SignedIn = Depends(page_user)) -> SignedIn:
+    """Every form post of a signed-in page carries the session's CSRF token."""
+    form = await request.form()
+    if form.get(CSRF_FIELD) != signed_in.csrf_token:
+        raise HTTPException(403, "This form has expired or did not come from OneWindow. Reload the page and try again.")
+    return signed_in

@@ -1,0 +1,166 @@
+"""Users, passwords (argon2), sessions, API tokens and sign-in rate limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import List, Optional, Tuple
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.users.models import (
+    ApiTokenRow,
+    SessionRow,
+    SignedIn,
+    SignInAttemptRow,
+    UserCreate,
+    UserRead,
+    UserRow,
+    utcnow,
+)
+
+PASSWORDS = PasswordHasher()
+SESSION_LIFETIME = dt.timedelta(hours=10)
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 20
+
+
+class UserError(ValueError):
+    """A request about users that cannot be done, with a message a person can act on."""
+
+
+class TooManyAttempts(UserError):
+    pass
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def get(*, db_session: Session, user_id: int) -> Optional[UserRow]:
+    return db_session.get(UserRow, user_id)
+
+
+def get_by_username(*, db_session: Session, username: str) -> Optional[UserRow]:
+    return db_session.execute(select(UserRow).where(UserRow.username == username.lower())).scalar_one_or_none()
+
+
+def get_all(*, db_session: Session) -> List[UserRow]:
+    return list(db_session.execute(select(UserRow).order_by(UserRow.username)).scalars())
+
+
+def create(*, db_session: Session, user_in: UserCreate) -> UserRow:
+    if get_by_username(db_session=db_session, username=user_in.username):
+        raise UserError(f"a user named '{user_in.username}' already exists")
+    if user_in.role == "owner" and not user_in.organisations:
+        raise UserError("a service owner needs at least one organisation")
+    user = UserRow(
+        username=user_in.username.lower(),
+        display_name=user_in.display_name,
+        password_hash=PASSWORDS.hash(user_in.password),
+        role=user_in.role,
+        organisations=list(user_in.organisations),
+    )
+    db_session.add(user)
+    db_session.flush()
+    return user
+
+
+def set_disabled(*, db_session: Session, username: str, disabled: bool = True) -> UserRow:
+    user = get_by_username(db_session=db_session, username=username)
+    if user is None:
+        raise UserError(f"no user named '{username}'")
+    user.disabled = disabled
+    if disabled:
+        db_session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+        db_session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+    return user
+
+
+def has_admin(*, db_session: Session) -> bool:
+    query = select(func.count()).select_from(UserRow).where(UserRow.role == "admin", UserRow.disabled.is_(False))
+    return db_session.execute(query).scalar_one() > 0
+
+
+def authenticate(*, db_session: Session, username: str, password: str, client: str) -> UserRow:
+    """The user, or UserError. Too many recent failures for the name or the
+    client lock sign-in for a while, whatever the password."""
+    username = (username or "").strip().lower()[:64]
+    since = utcnow() - LOCKOUT_WINDOW
+    failures = select(func.count()).select_from(SignInAttemptRow).where(
+        SignInAttemptRow.succeeded.is_(False), SignInAttemptRow.at >= since
+    )
+    by_user = db_session.execute(failures.where(SignInAttemptRow.username == username)).scalar_one()
+    by_client = db_session.execute(failures.where(SignInAttemptRow.client == client[:64])).scalar_one()
+    if by_user >= MAX_FAILURES_PER_USER or by_client >= MAX_FAILURES_PER_CLIENT:
+        raise TooManyAttempts("Too many failed sign-in attempts. Wait 15 minutes, or ask an administrator.")
+    user = get_by_username(db_session=db_session, username=username)
+    ok = False
+    if user is not None and not user.disabled:
+        try:
+            ok = PASSWORDS.verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        PASSWORDS.hash("timing-equaliser")  # a missing user costs the same time as a wrong password
+    db_session.add(SignInAttemptRow(username=username, client=client[:64], succeeded=ok))
+    db_session.flush()
+    if not ok:
+        raise UserError("Wrong user name or password.")
+    return user  # type: ignore[return-value]
+
+
+def start_session(*, db_session: Session, user: UserRow) -> Tuple[str, SessionRow]:
+    token = secrets.token_urlsafe(32)
+    row = SessionRow(
+        token_hash=_digest(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        expires_at=utcnow() + SESSION_LIFETIME,
+    )
+    db_session.add(row)
+    db_session.flush()
+    return token, row
+
+
+def end_session(*, db_session: Session, token: str) -> None:
+    db_session.execute(delete(SessionRow).where(SessionRow.token_hash == _digest(token)))
+
+
+def signed_in_by_session(*, db_session: Session, token: Optional[str]) -> Optional[SignedIn]:
+    if not token:
+        return None
+    row = db_session.get(SessionRow, _digest(token))
+    if row is None or _aware(row.expires_at) < utcnow():
+        return None
+    user = db_session.get(UserRow, row.user_id)
+    if user is None or user.disabled:
+        return None
+    return SignedIn(user=UserRead.from_orm(user), csrf_token=row.csrf_token)
+
+
+def create_api_token(*, db_session: Session, user: UserRow, name: str) -> str:
+    token = "ow_" + secrets.token_urlsafe(32)
+    db_session.add(ApiTokenRow(token_hash=_digest(token), user_id=user.id, name=name[:128]))
+    db_session.flush()
+    return token
+
+
+def signed_in_by_token(*, db_session: Session, token: Optional[str]) -> Optional[SignedIn]:
+    if not token:
+        return None
+    row = db_session.get(ApiTokenRow, _digest(token))
+    user = db_session.get(UserRow, row.user_id) if row else None
+    if user is None or user.disabled:
+        return None
+    return SignedIn(user=UserRead.from_orm(user))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
