@@ -20,10 +20,6 @@ from catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
 from catalogue.text import localise
 
 APPLIES, MAY_APPLY = "applies", "may_apply"
-UNCERTAIN_FEE: Dict[str, str] = {
-    "en": "Fees change: see the official page for the current fee.",
-    "fr": "Les frais changent : consultez la page officielle pour connaître les frais actuels.",
-}
 MUNICIPALITY_FACT = "municipality"
 FAR_FUTURE = dt.date.max.toordinal()
 
@@ -226,45 +222,23 @@ def _render(
     lang: str,
     today: dt.date,
 ) -> Dict[str, Any]:
+    """The service as shown: its fixed texts (rendered once per language by the
+    snapshot, shared, never mutated) plus what this request decided."""
     service = candidate.prepared.service
-    organisation = snapshot.organisations.get(service.organisation)
-    deadline = None
+    rendered = dict(snapshot.rendered(lang)[service.id])
     if service.deadline:
-        deadline = {
-            "text": localise(service.deadline.text, lang),
+        rendered["deadline"] = {
+            "text": rendered["deadline"]["text"],
             "date": candidate.due.isoformat() if candidate.due else None,
             "overdue": bool(candidate.due and candidate.due < today),
         }
-    fee = None
-    if service.fee:
-        uncertain = service.fee.uncertain
-        fee = {"text": localise(UNCERTAIN_FEE if uncertain else service.fee.text, lang), "uncertain": uncertain}
-    return {
-        "id": service.id,
-        "name": localise(service.name, lang),
-        "summary": localise(service.summary, lang),
-        "level": service.level,
-        "organisation": {
-            "id": service.organisation,
-            "name": localise(organisation.name, lang) if organisation else service.organisation,
-        },
-        "status": candidate.status,
-        "reason": localise(service.applies_when.text, lang),
-        "unknown_facts": sorted(candidate.unknown, key=lambda f: snapshot.fact_position.get(f, 999)),
-        "life_events": candidate.events,
-        "deadline": deadline,
-        "fee": fee,
-        "processing_time": localise(service.processing_time, lang),
-        "documents": [localise(document, lang) for document in service.documents],
-        "channels": [
-            {"type": c.type, "url": c.url, "phone": c.phone, "note": localise(c.note, lang)} for c in service.channels
-        ],
-        "url": service.url,
-        "requires": [sid for sid in service.requires if sid in candidates],
-        "covers": [sid for sid in service.covers if covered_by.get(sid) == service.id],
-        "covered_by": covered_by.get(service.id),
-        "uncertain": service.uncertain,
-    }
+    rendered["status"] = candidate.status
+    rendered["unknown_facts"] = sorted(candidate.unknown, key=lambda f: snapshot.fact_position.get(f, 999))
+    rendered["life_events"] = candidate.events
+    rendered["requires"] = [sid for sid in service.requires if sid in candidates]
+    rendered["covers"] = [sid for sid in service.covers if covered_by.get(sid) == service.id]
+    rendered["covered_by"] = covered_by.get(service.id)
+    return rendered
 
 
 def _questions(
@@ -294,18 +268,41 @@ def _questions(
                     date_questions.setdefault(date_fact, []).append(sid)
     ranked = sorted(decides.items(), key=lambda item: (-len(item[1]), snapshot.fact_position.get(item[0], 999)))
     ranked += [(fact, sids) for fact, sids in date_questions.items() if fact not in decides]
-    questions = []
-    for fact_id, sids in ranked:
-        fact = snapshot.facts.get(fact_id)
-        if fact is None:
-            continue
-        questions.append(
-            {
-                "fact": fact_id,
-                "text": localise(fact.question, lang),
-                "type": fact.type,
-                "options": fact.options(lang),
-                "decides": sids,
-            }
+    asked = snapshot.questions(lang)
+    return [{**asked[fact_id], "decides": sids} for fact_id, sids in ranked if fact_id in asked]
+
+
+def render_services(
+    snapshot: CatalogueSnapshot,
+    ids: Sequence[str],
+    facts: Mapping[str, Any] | None = None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> List[Dict[str, Any]]:
+    """Services chosen by hand (an agent adding one the engine did not
+    propose), rendered like bundle services. Each stands alone: `applies` when
+    its condition holds on `facts`, otherwise `may_apply`; unknown ids raise
+    BundleRequestError."""
+    facts = dict(facts or {})
+    today = today or dt.date.today()
+    rendered: List[Dict[str, Any]] = []
+    for sid in dict.fromkeys(ids):
+        prepared = snapshot.services.get(sid)
+        if prepared is None:
+            raise BundleRequestError("services", f"unknown service {str(sid)[:60]!r}")
+        events = [e for e in prepared.service.life_events if e in snapshot.life_events]
+        outcome = conditions.evaluate(prepared.service.applies_when.condition, facts, frozenset(events))
+        candidate = _Candidate(
+            prepared=prepared,
+            status=APPLIES if outcome.value else MAY_APPLY,
+            unknown=frozenset(f for f in outcome.unknown_facts if f not in facts),
+            events=events,
+            due=None,
         )
-    return questions
+        deadline = prepared.service.deadline
+        if deadline and deadline.due:
+            dates = [facts.get(snapshot.life_events[e].date_fact) for e in events]
+            dates = [d for d in dates if isinstance(d, dt.date)]
+            candidate.due = due_date(deadline.due, min(dates)) if dates else None
+        rendered.append(_render(candidate, snapshot, {}, {sid: candidate}, lang, today))
+    return rendered

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Union
+from typing import Any, Dict, FrozenSet, List, Union
 
 from sqlalchemy.orm import Session
 
@@ -18,8 +18,13 @@ from catalogue import service as catalogue_service
 from catalogue.facts import Fact
 from catalogue.municipalities import MunicipalityDirectory, load_directory
 from catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
+from catalogue.text import localise
 
 LEVEL_ORDER = {"federal": 0, "provincial": 1, "municipal": 2}
+UNCERTAIN_FEE: Dict[str, str] = {
+    "en": "Fees change: see the official page for the current fee.",
+    "fr": "Les frais changent : consultez la page officielle pour connaître les frais actuels.",
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class CatalogueSnapshot:
     fact_position: Dict[str, int] = field(default_factory=dict)
     life_events: Dict[str, LifeEvent] = field(default_factory=dict)
     organisations: Dict[str, Organisation] = field(default_factory=dict)
+    _rendered: Dict[str, Dict[str, Dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _questions: Dict[str, Dict[str, Dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -72,6 +79,57 @@ class CatalogueSnapshot:
             for event in service.life_events:
                 snapshot.by_event.setdefault(event, []).append(prepared)
         return snapshot
+
+    def rendered(self, lang: str) -> Dict[str, Dict[str, Any]]:
+        """Each service's fixed texts in one language, rendered once: the hot
+        path of every bundle only adds what the request decided."""
+        if lang not in self._rendered:
+            self._rendered[lang] = {sid: self._render_fixed(p.service, lang) for sid, p in self.services.items()}
+        return self._rendered[lang]
+
+    def questions(self, lang: str) -> Dict[str, Dict[str, Any]]:
+        """Each fact's question, in one language, rendered once."""
+        if lang not in self._questions:
+            self._questions[lang] = {
+                fact.id: {"fact": fact.id, "text": localise(fact.question, lang), "type": fact.type,
+                          "options": fact.options(lang)}
+                for fact in self.facts.values()
+            }
+        return self._questions[lang]
+
+    def _render_fixed(self, service: Service, lang: str) -> Dict[str, Any]:
+        organisation = self.organisations.get(service.organisation)
+        fee = None
+        if service.fee:
+            uncertain = service.fee.uncertain
+            fee = {"text": localise(UNCERTAIN_FEE if uncertain else service.fee.text, lang), "uncertain": uncertain}
+        return {
+            "id": service.id,
+            "name": localise(service.name, lang),
+            "summary": localise(service.summary, lang),
+            "level": service.level,
+            "organisation": {
+                "id": service.organisation,
+                "name": localise(organisation.name, lang) if organisation else service.organisation,
+            },
+            "status": None,
+            "reason": localise(service.applies_when.text, lang),
+            "unknown_facts": [],
+            "life_events": [],
+            "deadline": {"text": localise(service.deadline.text, lang)} if service.deadline else None,
+            "fee": fee,
+            "processing_time": localise(service.processing_time, lang),
+            "documents": [localise(document, lang) for document in service.documents],
+            "channels": [
+                {"type": c.type, "url": c.url, "phone": c.phone, "note": localise(c.note, lang)}
+                for c in service.channels
+            ],
+            "url": service.url,
+            "requires": [],
+            "covers": [],
+            "covered_by": None,
+            "uncertain": service.uncertain,
+        }
 
 
 class SnapshotCache:
