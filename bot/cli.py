@@ -237,10 +237,18 @@ def train(force: bool = typer.Option(False, help="train even if Rasa finds nothi
     ]
     if force:
         command.append("--force")
+    import time
+
+    started = time.monotonic()
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
         _fail("Training failed; see the output above.", result.returncode)
     (ROOT / "models" / "onewindow.tar.gz").touch()
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    seconds = round(time.monotonic() - started, 1)
+    (settings.data_dir / "train_time.json").write_text(json.dumps({"seconds": seconds, "forced": force}))
+    typer.echo(f"Model ready: models/onewindow.tar.gz ({seconds} s).")
 
 
 @app.command("up")
@@ -275,6 +283,132 @@ def up() -> None:
         _fail(str(error))
     finally:
         supervisor.stop_all()
+
+
+def _parser(local: bool):  # type: ignore[no-untyped-def]
+    """The running Rasa server when it answers (one loaded model), else one
+    in-process model loaded once for every message of this command."""
+    from bot.processes import ROOT
+    from bot.triage.nlu import InProcessParser, NluUnavailable, RasaServerParser
+
+    settings = get_settings()
+    if not local:
+        server = RasaServerParser(settings.rasa_url, settings.secret("rasa_token"))
+        if server.is_up():
+            return server
+        typer.echo(f"No Rasa server at {settings.rasa_url}; loading the model here (about a minute)...", err=True)
+    model = settings.model_path if settings.model_path.is_absolute() else ROOT / settings.model_path
+    try:
+        return InProcessParser(model)
+    except NluUnavailable as error:
+        _fail(str(error))
+
+
+@app.command("triage")
+def triage_command(
+    text: Optional[str] = typer.Argument(None, help="what the caller said; omit with --jsonl"),
+    jsonl: bool = typer.Option(False, "--jsonl", help='read {"text": ...} per input line, write one result per line'),
+    local: bool = typer.Option(False, help="load the model in this process even if a Rasa server runs"),
+    lang: str = typer.Option("en", help="language of the bundle text"),
+) -> None:
+    """Recognise life events and build the bundle, as JSON (same as POST /api/triage)."""
+    from bot.triage.nlu import run
+    from bot.triage.service import TriageInputError, clean_text, triage
+
+    if (text is None) == (not jsonl):
+        _fail("Give the text as an argument, or --jsonl to read lines from standard input.", 2)
+    snapshot = _snapshot()
+    parser = _parser(local)
+
+    def one(raw_text: object) -> dict:
+        cleaned = clean_text(raw_text)
+        return triage(cleaned, run(parser.parse(cleaned)), snapshot, lang)
+
+    if not jsonl:
+        try:
+            result = one(text)
+        except TriageInputError as error:
+            _fail(str(error), 2)
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    failed = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise TriageInputError('each line must be a JSON object like {"text": "..."}')
+            result = one(item.get("text"))
+        except (json.JSONDecodeError, TriageInputError) as error:
+            failed += 1
+            result = {"error": f"line {number}: {error}"}
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        typer.echo(f"{failed} line(s) could not be triaged; see the 'error' lines.", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_command(
+    cases: Path = typer.Argument(..., help="a YAML file with a 'cases' list"),
+    as_json: bool = typer.Option(False, "--json", help="print the scores as JSON"),
+    local: bool = typer.Option(False, help="load the model in this process even if a Rasa server runs"),
+) -> None:
+    """Score triage on labelled cases: event accuracy, handoff, urgency, services, misrouting."""
+    from bot.triage.evaluation import CasesFileError, load_cases, report, score
+    from bot.triage.nlu import run
+    from bot.triage.service import clean_text, triage
+
+    snapshot = _snapshot()
+    try:
+        labelled = load_cases(cases, snapshot)
+    except CasesFileError as error:
+        _fail(str(error), 2)
+    parser = _parser(local)
+    results = []
+    for case in labelled:
+        cleaned = clean_text(case.text)
+        results.append(triage(cleaned, run(parser.parse(cleaned)), snapshot))
+    scores = score(labelled, results, snapshot)
+    if as_json:
+        json.dump(scores, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        typer.echo(report(scores))
+
+
+@app.command("bench")
+def bench(
+    triage_messages: int = typer.Option(100, help="how many held-out messages to time through triage"),
+    skip_triage: bool = typer.Option(False, help="skip loading the Rasa model"),
+) -> None:
+    """Benchmarks: bundle build time by catalogue size, triage vs bare NLU latency, redaction, training time."""
+    import yaml
+
+    from bot import bench as benchmarks
+    from bot.processes import ROOT
+
+    results: dict = {"bundle": benchmarks.bundle_bench()}
+    typer.echo("Bundle build time (median / p95 per bundle, per service):")
+    for row in results["bundle"]:
+        typer.echo(f"  {row['services']:>6} services  {row['median_us']:>10.1f} us  {row['p95_us']:>10.1f} us  "
+                   f"{row['us_per_service']:.3f} us/service")
+    results["redaction"] = benchmarks.redaction_bench()
+    typer.echo(f"Redaction: {results['redaction']}")
+    if not skip_triage:
+        cases = yaml.safe_load((ROOT / "tests" / "nlu_heldout" / "cases.yml").read_text())["cases"]
+        texts = [case["text"] for case in cases][:triage_messages]
+        results["triage"] = benchmarks.triage_bench(_parser(local=True), _snapshot(), texts)
+        typer.echo(f"Triage vs bare NLU parse (ms): {results['triage']}")
+    settings = get_settings()
+    results["training"] = benchmarks.training_time(settings.data_dir)
+    typer.echo(f"Training time: {results['training']}")
+    out = settings.data_dir / "bench.json"
+    out.write_text(json.dumps(results, indent=2))
+    typer.echo(f"Written to {out}")
 
 
 def _snapshot():  # type: ignore[no-untyped-def]

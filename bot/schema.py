@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+import bot.cases.models  # noqa: F401  (registers the cases tables)
+import bot.conversations.models  # noqa: F401  (registers the conversations tables)
 import bot.users.models  # noqa: F401  (registers the users tables)
 import catalogue.models  # noqa: F401  (registers the catalogue tables)
 from catalogue.database import Base

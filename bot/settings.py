@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import List
 
 from pydantic import BaseSettings, Field
 
@@ -24,6 +25,7 @@ class Settings(BaseSettings):
     timezone: str = "America/Toronto"
     retention_days: int = 30
     max_message_chars: int = 2000
+    chat_origins: List[str] = Field(["*"], description="web origins allowed to embed the chat widget")
 
     class Config:
         env_prefix = "ONEWINDOW_"

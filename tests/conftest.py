@@ -51,20 +51,32 @@ def settings(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-@pytest.fixture()
-def seeded_app(settings):
-    """The real web app on a temporary database holding the real seed catalogue."""
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """A SQLite file with every table and the seed catalogue, made once per run."""
     from bot.schema import create_schema
-    from bot.web.app import create_app
     from catalogue import service
-    from catalogue.database import session_scope
+    from catalogue.database import make_engine, make_session_factory, session_scope
     from catalogue.loading import read_catalogue
 
-    app = create_app(settings)
-    create_schema(app.state.engine)
-    with session_scope(app.state.session_factory) as session:
+    path = tmp_path_factory.mktemp("seeded") / "onewindow.db"
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    with session_scope(make_session_factory(engine)) as session:
         service.replace_all(db_session=session, catalogue=read_catalogue(SEED_DIR))
-    return app
+    engine.dispose()
+    return path
+
+
+@pytest.fixture()
+def seeded_app(settings, seeded_database):
+    """The real web app on a fresh copy of the seeded database."""
+    import shutil
+
+    from bot.web.app import create_app
+
+    shutil.copyfile(seeded_database, settings.data_dir / "onewindow.db")
+    return create_app(settings)
 
 
 @pytest.fixture()

@@ -6,11 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from bot.console.views import router as console_router
+from bot.conversations.rasa_channel import RasaChannel
+from bot.conversations.router import ConversationRouter
+from bot.conversations.views import router as conversations_router
 from bot.settings import Settings, get_settings
+from bot.triage.nlu import RasaServerParser
+from bot.triage.views import router as triage_router
 from bot.users.dependencies import SignInRequired
 from bot.users.views import router as users_router
 from catalogue.database import make_engine, make_session_factory
@@ -18,6 +25,7 @@ from catalogue.snapshot import SnapshotCache
 from catalogue.views import router as catalogue_router
 
 WEB_DIR = Path(__file__).parent
+MAX_BODY_BYTES = 256 * 1024
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,8 +40,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.snapshots = SnapshotCache()
+    app.state.router = ConversationRouter(
+        app.state.session_factory, RasaChannel(settings.rasa_url), settings, app.state.snapshots
+    )
     app.include_router(catalogue_router)
     app.include_router(users_router)
+    app.include_router(conversations_router)
+    app.include_router(triage_router)
+    app.include_router(console_router)
+    app.state.parser = RasaServerParser(settings.rasa_url, settings.secret("rasa_token"))
+    # The chat can be embedded in any government page: the conversation id is
+    # the only credential and no cookie is sent, so any origin may call the API.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.chat_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["content-type"])
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            detail = f"Request too large (at most {MAX_BODY_BYTES // 1024} KB)."
+            return JSONResponse({"detail": detail}, status_code=413)
+        return await call_next(request)
 
     @app.exception_handler(SignInRequired)
     async def _to_signin(_: Request, error: SignInRequired) -> RedirectResponse:

@@ -1,0 +1,82 @@
+"""Conversation and message tables, and the message shape the widget reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, Field
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+
+from catalogue.database import Base
+
+OWNERS = ("bot", "queue", "agent", "closed")
+SENDERS = ("user", "bot", "agent", "system")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    id = Column(String(64), primary_key=True)  # an unguessable token: it is the citizen's only key
+    lang = Column(String(8), nullable=False, default="en")
+    channel = Column(String(16), nullable=False, default="chat")
+    owner = Column(String(16), nullable=False, default="bot", index=True)
+    awaiting = Column(String(32))  # a reply the router itself waits for, e.g. "callback_contact"
+    urgent = Column(Boolean, nullable=False, default=False)
+    ended_with_bundle = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_activity_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class MessageRow(Base):
+    """One message, always stored redacted. Its id is the `seq` clients page by."""
+
+    __tablename__ = "conversation_messages"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
+    sender = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False, default="")
+    buttons = Column(JSON, nullable=False, default=list)
+    bundle = Column(JSON)
+    agent_id = Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    redacted_kinds = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Message(BaseModel):
+    seq: int
+    sender: str
+    text: str
+    buttons: List[Button] = []
+    bundle: Optional[Dict[str, Any]] = None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: MessageRow) -> Message:
+        return cls(seq=row.id, sender=row.sender, text=row.text, buttons=row.buttons or [], bundle=row.bundle,
+                   created_at=row.created_at)
+
+
+class ConversationStart(BaseModel):
+    lang: str = Field("en", regex="^(en|fr)$")
+
+
+class IncomingMessage(BaseModel):
+    """What the widget sends: free text, or a quick-reply payload with its title."""
+
+    text: Optional[str] = None
+    payload: Optional[str] = Field(None, max_length=500)
+
+
+class ConversationState(BaseModel):
+    id: str
+    owner: str
+    messages: List[Message]

@@ -1,0 +1,231 @@
+"""The conversation router: the only door for citizen messages.
+
+Every message is checked, redacted and recorded once, here. While the bot
+owns the conversation it is forwarded to Rasa; while a case waits or an agent
+holds it, it goes to the case instead and Rasa never sees it. The owner in the
+database, not Rasa's pause flag, decides — so any replica routes the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from bot.cases import hours
+from bot.cases import service as cases
+from bot.cases.directory import GENERAL_QUEUE, queues
+from bot.conversations import service as conversations
+from bot.conversations.messages import say
+from bot.conversations.models import ConversationRow, IncomingMessage, Message
+from bot.conversations.rasa_channel import BotReply, BotUnavailable, RasaChannel
+from bot.privacy import redact
+from bot.safety import detect
+from bot.settings import Settings
+from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from catalogue.database import session_scope
+from catalogue.snapshot import SnapshotCache
+from catalogue.text import localise
+
+log = logging.getLogger(__name__)
+PAYLOAD = re.compile(r'^/[a-z_+]{1,80}(\{[^{}]{0,400}\})?$')
+PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+
+
+class MessageRejected(ValueError):
+    """A message the router will not take; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class _Received:
+    conversation_id: str
+    lang: str
+    owner: str
+    forward: Optional[str]  # what to send to Rasa, None when the bot does not own the conversation
+    created: List[int]
+    raw_text: str
+
+
+class ConversationRouter:
+    def __init__(self, session_factory: sessionmaker, bot: RasaChannel, settings: Settings,
+                 snapshots: SnapshotCache) -> None:
+        self.session_factory = session_factory
+        self.bot = bot
+        self.settings = settings
+        self.snapshots = snapshots
+
+    # --- starting -----------------------------------------------------------------
+    def start(self, lang: str = "en") -> Dict[str, Any]:
+        with session_scope(self.session_factory) as db_session:
+            conversation = conversations.create(db_session=db_session, lang=lang)
+            snapshot = self.snapshots.get(db_session)
+            buttons = [
+                {"title": localise(event.title, lang) or event.id, "payload": f"/{event.id}"}
+                for event in snapshot.life_events.values()
+            ]
+            buttons.append({"title": say("welcome_other", lang), "payload": "/other_service"})
+            welcome = conversations.add_message(db_session=db_session, conversation=conversation, sender="bot",
+                                                text=say("welcome", lang), buttons=buttons)
+            return {"id": conversation.id, "owner": conversation.owner, "messages": [Message.from_row(welcome)]}
+
+    # --- receiving ----------------------------------------------------------------
+    async def receive(self, conversation_id: str, incoming: IncomingMessage) -> Dict[str, Any]:
+        received = await run_in_threadpool(self._record_incoming, conversation_id, incoming)
+        replies: List[BotReply] = []
+        if received.forward is not None:
+            try:
+                replies = await self.bot.send(conversation_id, received.forward, {"lang": received.lang})
+            except BotUnavailable as error:
+                log.warning("conversation %s: %s", conversation_id[:8], error)
+                replies = [BotReply(text=say("bot_unavailable", received.lang),
+                                    buttons=[{"title": "Talk to a person", "payload": "/request_human"}])]
+        return await run_in_threadpool(self._record_replies, received, replies)
+
+    def _record_incoming(self, conversation_id: str, incoming: IncomingMessage) -> _Received:
+        text = (incoming.text or "").strip()
+        payload = (incoming.payload or "").strip()
+        if payload and not PAYLOAD.match(payload):
+            raise MessageRejected(422, "That button is not one OneWindow knows. Type your message instead.")
+        if not payload and not text:
+            raise MessageRejected(422, "Type a message first.")
+        if len(text) > self.settings.max_message_chars:
+            raise MessageRejected(413, f"Messages can be at most {self.settings.max_message_chars} characters. "
+                                       "Please shorten it or send it in parts.")
+        with session_scope(self.session_factory) as db_session:
+            conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+            if conversation is None:
+                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+            if conversation.owner == "closed":
+                raise MessageRejected(409, "This conversation has ended. Start a new one to continue.")
+            cleaned = redact(text or self._button_title(db_session, conversation_id, payload))
+            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="user",
+                                            text=cleaned.text, redacted_kinds=cleaned.kinds)
+            created = [row.id]
+            if cleaned.found and conversation.awaiting != "callback_contact":
+                notice = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
+                                                   text=say("identifier_not_needed", conversation.lang))
+                created.append(notice.id)
+            forward = None
+            if conversation.awaiting == "callback_contact":
+                created += self._take_callback_contact(db_session, conversation, text)
+            elif conversation.owner == "bot":
+                forward = payload or cleaned.text
+            else:
+                created += self._while_with_agents(db_session, conversation, text)
+            return _Received(conversation.id, conversation.lang, conversation.owner, forward, created, text)
+
+    def _button_title(self, db_session: Session, conversation_id: str, payload: str) -> str:
+        """The title of the button the person pressed, for the transcript."""
+        for row in reversed(conversations.messages_after(db_session=db_session, conversation_id=conversation_id)):
+            for button in row.buttons or []:
+                if button.get("payload") == payload:
+                    return button.get("title") or payload
+        return payload
+
+    def _while_with_agents(self, db_session: Session, conversation: ConversationRow, raw_text: str) -> List[int]:
+        """Messages for a waiting or held case: recorded for the agent; a crisis escalates."""
+        case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation.id)
+        if raw_text and detect(raw_text) is not None:
+            conversation.urgent = True
+            if case is not None:
+                cases.escalate(db_session=db_session, case=case, reason="crisis message while waiting")
+            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
+                                            text=say("crisis_while_waiting", conversation.lang))
+            return [row.id]
+        return []
+
+    def _take_callback_contact(self, db_session: Session, conversation: ConversationRow, raw_text: str) -> List[int]:
+        """After hours the person may leave a number. It goes into the case's
+        callback field only (never the transcript) and is purged with the case."""
+        case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation.id)
+        match = PHONE.search(raw_text)
+        if case is None or match is None:
+            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
+                                            text=say("callback_no_phone", conversation.lang))
+            return [row.id]
+        when = redact(raw_text.replace(match.group(0), " ")).text.strip()[:200]
+        case.callback = {**(case.callback or {}), "contact": match.group(0), "when": when, "requested": True}
+        conversation.awaiting = None
+        row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
+                                        text=say("callback_saved", conversation.lang, reference=case.reference))
+        return [row.id]
+
+    # --- replies --------------------------------------------------------------------
+    def _record_replies(self, received: _Received, replies: List[BotReply]) -> Dict[str, Any]:
+        with session_scope(self.session_factory) as db_session:
+            conversation = conversations.get_or_raise(db_session=db_session, conversation_id=received.conversation_id)
+            created = list(received.created)
+            handoff = None
+            for reply in replies:
+                bundle = reply.custom.get("bundle") if isinstance(reply.custom.get("bundle"), dict) else None
+                if bundle is not None:
+                    bundle = {**bundle, "print_url": f"/conversations/{conversation.id}/bundle"}
+                if reply.text or reply.buttons or bundle:
+                    row = conversations.add_message(
+                        db_session=db_session, conversation=conversation, sender="bot",
+                        text=redact(reply.text).text, buttons=reply.buttons, bundle=bundle,
+                    )
+                    created.append(row.id)
+                if isinstance(reply.custom.get("handoff"), dict):
+                    handoff = reply.custom["handoff"]
+            if handoff is not None and conversation.owner == "bot":
+                created += self._hand_over(db_session, conversation, handoff)
+            rows = [row for row in conversations.messages_after(
+                db_session=db_session, conversation_id=conversation.id, after=min(created) - 1) if row.id in created]
+            return {"owner": conversation.owner, "messages": [Message.from_row(row) for row in rows]}
+
+    def _hand_over(self, db_session: Session, conversation: ConversationRow, handoff: Dict[str, Any]) -> List[int]:
+        """Open the case the assistant asked for and take the conversation off the bot."""
+        urgent = bool(handoff.get("urgent")) or conversation.urgent
+        known_queues = queues(conversation.lang)
+        queue = handoff.get("queue") if handoff.get("queue") in known_queues else GENERAL_QUEUE
+        summary = self._summary(db_session, conversation, handoff)
+        staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone)
+        consent = handoff.get("consent") if isinstance(handoff.get("consent"), dict) else None
+        case = cases.open_case(
+            db_session=db_session, conversation=conversation, queue=queue, urgent=urgent,
+            reason=str(handoff.get("reason") or "asked_for_person"), summary=summary,
+            consent={**consent, "recorded_at": conversations.utcnow().isoformat()} if consent else None,
+            callback=None if staffed or urgent else {"offered": True},
+        )
+        conversations.set_owner(db_session=db_session, conversation_id=conversation.id, owner="queue", expected="bot")
+        db_session.refresh(conversation)
+        conversation.urgent = urgent
+        lang = conversation.lang
+        if urgent:
+            text = say("queued_urgent", lang, reference=case.reference)
+        elif not staffed:
+            conversation.awaiting = "callback_contact"
+            text = say("after_hours", lang, hours=self.settings.staffed_hours, reference=case.reference)
+        else:
+            minutes = cases.estimated_wait_minutes(db_session=db_session, queue=case.queue)
+            text = say("queued", lang, queue=known_queues[case.queue].title, reference=case.reference, minutes=minutes)
+        row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system", text=text)
+        return [row.id]
+
+    def _summary(self, db_session: Session, conversation: ConversationRow, handoff: Dict[str, Any]) -> Dict[str, Any]:
+        """What the agent sees first: events, facts, the proposed bundle, why."""
+        snapshot = self.snapshots.get(db_session)
+        events = [e for e in handoff.get("events") or [] if e in snapshot.life_events]
+        raw_facts = {k: v for k, v in (handoff.get("facts") or {}).items() if k in snapshot.facts}
+        try:
+            facts = parse_facts(snapshot, {k: v for k, v in raw_facts.items() if v is not None})
+        except BundleRequestError:
+            facts = {}
+        bundle = build_bundle(snapshot, events, facts, lang=conversation.lang) if events else None
+        return {
+            "events": events,
+            "facts": bundle["facts"] if bundle else {},
+            "reason": handoff.get("reason"),
+            "reason_detail": redact(str(handoff.get("detail") or "")).text[:500] or None,
+            "proposed_bundle": [s["id"] for s in bundle["services"]] if bundle else [],
+            "open_questions": [q["fact"] for q in bundle["questions"]] if bundle else [],
+        }

@@ -1,0 +1,161 @@
+"""Citizen-facing routes: the chat page, the conversation API (HTTP and
+WebSocket) and the printable bundle. Thin: the router does the work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any, Dict, List
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from bot.conversations import service as conversations
+from bot.conversations.messages import say
+from bot.conversations.models import ConversationStart, IncomingMessage, Message
+from bot.conversations.router import ConversationRouter, MessageRejected
+from bot.web.templating import templates
+from catalogue.database import get_db_session, session_scope
+
+router = APIRouter(tags=["conversations"])
+POLL_SECONDS = 0.7
+
+
+def get_router(request: Request) -> ConversationRouter:
+    return request.app.state.router
+
+
+@router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+def chat_page(request: Request, lang: str = Query("en", regex="^(en|fr)$")):
+    return templates.TemplateResponse(request, "chat.html", {
+        "lang": lang, "api_base": "", "strings_url": f"/static/i18n/{lang}.json",
+    })
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request):
+    return chat_page(request, "en")
+
+
+@router.post("/api/conversations", status_code=201, summary="Start a conversation with the assistant")
+async def start_conversation(start: ConversationStart, chat: ConversationRouter = Depends(get_router)):
+    return await run_in_threadpool(chat.start, start.lang)
+
+
+@router.post("/api/conversations/{conversation_id}/messages", summary="Send a message (text or quick-reply payload)")
+async def send_message(
+    conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)
+):
+    try:
+        return await chat.receive(conversation_id, incoming)
+    except MessageRejected as error:
+        return JSONResponse({"detail": str(error)}, status_code=error.status)
+
+
+@router.get("/api/conversations/{conversation_id}/messages", summary="Messages after a sequence number (polling)")
+def list_messages(conversation_id: str, after: int = Query(0, ge=0), db_session: Session = Depends(get_db_session)):
+    conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+    if conversation is None:
+        raise HTTPException(404, "No such conversation: it may have ended. Start a new one.")
+    rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id, after=after)
+    return {"owner": conversation.owner, "messages": [Message.from_row(row) for row in rows]}
+
+
+@router.get("/conversations/{conversation_id}/bundle", response_class=HTMLResponse, include_in_schema=False)
+def printable_bundle(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session)):
+    """The latest bundle of a conversation as a page to print or save."""
+    conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+    rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
+    bundles = [row.bundle for row in rows if row.bundle]
+    if not bundles:
+        raise HTTPException(404, "There is no list of services in this conversation yet.")
+    return templates.TemplateResponse(request, "bundle_print.html", {
+        "bundle": bundles[-1], "lang": conversation.lang, "groups": group_by_level(bundles[-1], conversation.lang),
+    })
+
+
+def group_by_level(bundle: Dict[str, Any], lang: str = "en") -> List[Dict[str, Any]]:
+    """Services by order of government, covered ones nested under their application."""
+    titles = {level: say(f"level_{level}", lang) for level in ("federal", "provincial", "municipal")}
+    covered: Dict[str, List[Dict[str, Any]]] = {}
+    for service in bundle["services"]:
+        if service.get("covered_by"):
+            covered.setdefault(service["covered_by"], []).append(service)
+    groups = []
+    for level, title in titles.items():
+        items = [
+            {**s, "included": covered.get(s["id"], [])}
+            for s in bundle["services"] if s["level"] == level and not s.get("covered_by")
+        ]
+        if items:
+            groups.append({"level": level, "title": title, "services": items})
+    return groups
+
+
+@router.websocket("/api/conversations/{conversation_id}/ws")
+async def conversation_socket(websocket: WebSocket, conversation_id: str):
+    """Pushes new messages (read from the database, so a message written by any
+    replica or by an agent reaches the citizen) and takes the citizen's messages."""
+    chat: ConversationRouter = websocket.app.state.router
+    exists = await run_in_threadpool(_owner, chat, conversation_id)
+    if exists is None:
+        await websocket.close(code=4404)
+        return
+    await websocket.accept()
+    last = int(websocket.query_params.get("after", "0") or 0)
+
+    async def push() -> None:
+        nonlocal last
+        owner = None
+        while True:
+            current, rows = await run_in_threadpool(_new_messages, chat, conversation_id, last)
+            for row in rows:
+                await websocket.send_json({"type": "message", "message": Message.from_row(row).dict() | {
+                    "created_at": row.created_at.isoformat()}})
+                last = row.id
+            if current != owner:
+                owner = current
+                await websocket.send_json({"type": "owner", "owner": owner})
+                if owner == "closed":
+                    await websocket.close()
+                    return
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def listen() -> None:
+        while True:
+            data = await websocket.receive_json()
+            if not isinstance(data, dict) or data.get("type") != "message":
+                continue
+            try:
+                incoming = IncomingMessage(text=data.get("text"), payload=data.get("payload"))
+                await chat.receive(conversation_id, incoming)
+            except MessageRejected as error:
+                await websocket.send_json({"type": "error", "status": error.status, "detail": str(error)})
+            except ValueError as error:
+                await websocket.send_json({"type": "error", "status": 422, "detail": str(error)[:300]})
+
+    tasks = [asyncio.create_task(push()), asyncio.create_task(listen())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await task
+
+
+def _owner(chat: ConversationRouter, conversation_id: str):
+    with session_scope(chat.session_factory) as db_session:
+        conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+        return conversation.owner if conversation else None
+
+
+def _new_messages(chat: ConversationRouter, conversation_id: str, after: int):
+    with session_scope(chat.session_factory) as db_session:
+        conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+        rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id, after=after)
+        return (conversation.owner if conversation else "closed"), rows

@@ -1,0 +1,103 @@
+"""One message in, one triage result out: life events with confidence, the
+intent, the facts found, the bundle, the handoff decision and urgency.
+
+The same rules as the chat decide handoff and urgency (bot.handoff, bot.safety),
+and the same engine builds the bundle, so chat and console never disagree."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.handoff.rules import decide
+from bot.privacy import redact
+from bot.safety import detect
+from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from catalogue.snapshot import CatalogueSnapshot
+
+EVENT_THRESHOLD = 0.35
+MAX_TEXT = 2000
+SPLIT = "+"
+
+
+class TriageInputError(ValueError):
+    pass
+
+
+def clean_text(text: Any) -> str:
+    """Redacted, trimmed text, or TriageInputError saying what is wrong."""
+    if not isinstance(text, str):
+        raise TriageInputError("'text' must be a string")
+    text = text.strip()
+    if not text:
+        raise TriageInputError("'text' is empty: give what the person said")
+    if len(text) > MAX_TEXT:
+        raise TriageInputError(f"'text' is longer than {MAX_TEXT} characters; shorten it")
+    return redact(text).text
+
+
+def life_events(parse: Mapping[str, Any], known: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """Each life event's confidence: the sum over the intents (single or
+    combined with '+') that contain it. The events recognised are those of the
+    best-ranked intent made only of life events, when it is confident enough."""
+    ranking = parse.get("intent_ranking") or ([parse["intent"]] if parse.get("intent") else [])
+    scores: Dict[str, float] = {}
+    chosen: List[str] = []
+    for entry in ranking:
+        parts = str(entry.get("name") or "").split(SPLIT)
+        if not parts or not all(part in known for part in parts):
+            continue
+        confidence = float(entry.get("confidence") or 0.0)
+        for part in parts:
+            scores[part] = min(1.0, scores.get(part, 0.0) + confidence)
+        if not chosen and confidence >= EVENT_THRESHOLD:
+            chosen = parts
+    return [{"id": event, "confidence": round(scores[event], 4)} for event in known if event in chosen]
+
+
+def facts_from_entities(snapshot: CatalogueSnapshot, entities: List[Mapping[str, Any]]) -> Dict[str, Any]:
+    """Typed facts from entities named after facts; a value that does not parse is left out."""
+    facts: Dict[str, Any] = {}
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        if name in snapshot.facts and value is not None:
+            try:
+                facts.update(parse_facts(snapshot, {name: value}))
+            except BundleRequestError:
+                continue
+    return facts
+
+
+def triage(
+    text: str, parse: Mapping[str, Any], snapshot: CatalogueSnapshot, lang: str = "en",
+    extra_facts: Optional[Mapping[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The triage result for already-redacted `text` and Rasa's `parse` of it."""
+    events = life_events(parse, snapshot.life_events)
+    event_ids = [e["id"] for e in events]
+    entities = [
+        {key: entity.get(key) for key in ("entity", "value", "start", "end")}
+        for entity in parse.get("entities") or []
+    ]
+    facts = facts_from_entities(snapshot, entities)
+    if extra_facts:
+        facts.update(parse_facts(snapshot, dict(extra_facts)))
+    intent = parse.get("intent") or {}
+    safety = detect(text)
+    urgent = safety is not None or intent.get("name") == "crisis"
+    handoff = decide(intent.get("name"), text, entities, event_ids)
+    bundle = build_bundle(snapshot, event_ids, facts, lang=lang) if event_ids else {"services": [], "questions": []}
+    return {
+        "text": text,
+        "life_events": events,
+        "intent": {"name": intent.get("name"), "confidence": round(float(intent.get("confidence") or 0.0), 4)},
+        "entities": entities,
+        "facts": bundle.get("facts", {}),
+        "bundle": {"services": bundle["services"], "questions": bundle["questions"]},
+        "handoff": {
+            "needed": bool(handoff.needed or urgent),
+            "reason": "urgent" if urgent else handoff.reason,
+            "queue": "priority" if urgent else handoff.queue,
+        },
+        "urgent": urgent,
+        "safety": {"kind": safety.kind} if safety else None,
+    }

@@ -1,0 +1,44 @@
+"""POST /api/triage: the triage result for what a caller or citizen said."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from bot.triage.nlu import NluUnavailable
+from bot.triage.service import TriageInputError, clean_text, triage
+from bot.users.dependencies import api_roles
+from bot.users.models import SignedIn
+from catalogue.bundle import BundleRequestError
+from catalogue.snapshot import CatalogueSnapshot
+from catalogue.views import get_snapshot
+
+router = APIRouter(prefix="/api", tags=["triage"])
+
+
+class TriageRequest(BaseModel):
+    text: str = Field(..., max_length=20_000, description="what the person said, in their own words")
+    lang: str = Field("en", regex="^(en|fr)$")
+    facts: Optional[Dict[str, str]] = Field(None, description="answers already known, e.g. {municipality: Ottawa}")
+
+
+@router.post("/triage", summary="Recognise life events and build the bundle for one message")
+async def triage_message(
+    body: TriageRequest,
+    request: Request,
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+    _: SignedIn = Depends(api_roles("agent")),
+) -> Dict[str, Any]:
+    try:
+        text = clean_text(body.text)
+        parse = await request.app.state.parser.parse(text)
+        return triage(text, parse, snapshot, body.lang, body.facts)
+    except TriageInputError as error:
+        raise HTTPException(422, [{"loc": ["body", "text"], "msg": str(error), "type": "value_error"}]) from None
+    except BundleRequestError as error:
+        raise HTTPException(422, [{"loc": ["body", "facts", error.field], "msg": error.message,
+                                   "type": "value_error"}]) from None
+    except NluUnavailable as error:
+        raise HTTPException(503, f"Recognition is unavailable right now ({error}). Try again shortly.") from None
