@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 import bot.cases.models  # noqa: F401  (registers the cases tables)
 import bot.conversations.models  # noqa: F401  (registers the conversations tables)
+import bot.retention.models  # noqa: F401  (registers the archived counts)
 import bot.users.models  # noqa: F401  (registers the users tables)
 import catalogue.models  # noqa: F401  (registers the catalogue tables)
 from catalogue.database import Base
