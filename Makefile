@@ -32,9 +32,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip check
 	@touch $@
 
-# Headless Chromium from Debian's packages for the browser tests (never a downloaded browser).
-browser:
+# Headless Chromium from Debian's packages for the browser tests (never a downloaded browser),
+# and axe-core from the npm registry for their accessibility checks.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+browser: $(AXE)
 	@scripts/ensure-chromium
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1
 
 db: setup
 	$(BIN)/onewindow db init
