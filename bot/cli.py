@@ -58,6 +58,7 @@ def db_init(
         except CatalogueInvalid as error:
             _fail(str(error))
         revision = service.replace_all(db_session=session, catalogue=catalogue)
+        _record_versions(session, catalogue, "db init")
     typer.echo(f"Database ready; loaded {len(catalogue.services)} services (catalogue revision {revision}).")
 
 
@@ -170,22 +171,59 @@ def catalogue_import(path: Path = typer.Argument(..., help="a seed folder, or on
         _fail(f"{error}\nNothing was loaded.")
     with session_scope(_session_factory()) as session:
         revision = service.replace_all(db_session=session, catalogue=catalogue)
+        _record_versions(session, catalogue, "catalogue import")
     typer.echo(f"Imported {len(catalogue.services)} services (catalogue revision {revision}).")
 
 
 @catalogue_app.command("export")
 def catalogue_export(
     path: Path = typer.Argument(..., help="a .yml/.json file, or a folder for one file per section"),
+    format: str = typer.Option("seed", "--format", help="seed (YAML/JSON by suffix), yaml, json, csv or jsonld"),
 ) -> None:
-    """Write the published catalogue in the seed format."""
+    """Write the published catalogue in the seed format, as CSV, or as JSON-LD (CPSV-AP 3.2)."""
     from catalogue import service
     from catalogue.database import session_scope
     from catalogue.loading import dump_catalogue
 
+    if format not in ("seed", "yaml", "json", "csv", "jsonld"):
+        _fail("--format must be seed, yaml, json, csv or jsonld")
     with session_scope(_session_factory()) as session:
         catalogue = service.read_all(db_session=session)
-    dump_catalogue(catalogue, path)
+    if format == "seed":
+        dump_catalogue(catalogue, path)
+    else:
+        _export_as(catalogue, path, format)
     typer.echo(f"Exported {len(catalogue.services)} services to {path}.")
+
+
+def _export_as(catalogue, path: Path, format: str) -> None:  # type: ignore[no-untyped-def]
+    from bot.catalogue_admin.exchange import render
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(catalogue, format), encoding="utf-8")
+
+
+def _record_versions(session, catalogue, author: str) -> None:  # type: ignore[no-untyped-def]
+    """Start (or continue) every service's version history from what was just loaded."""
+    from bot.audit import service as audit
+    from catalogue.drafts import service as drafts
+
+    changed = drafts.record_import(db_session=session, catalogue=catalogue, author=author)
+    audit.record(session, None, "catalogue.import", "catalogue", author,
+                 {"services": len(catalogue.services), "versions_recorded": changed})
+
+
+@catalogue_app.command("review-due")
+def catalogue_review_due(
+    days: Optional[int] = typer.Option(None, help="overdue when not checked for this many days (default: setting)"),
+) -> None:
+    """List entries overdue for a check against their source, and services no owner keeps."""
+    from bot.catalogue_admin.upkeep import review_due_lines
+    from catalogue.database import session_scope
+
+    with session_scope(_session_factory()) as session:
+        for line in review_due_lines(session, days if days is not None else get_settings().review_after_days):
+            typer.echo(line)
 
 
 @app.command("bundle")

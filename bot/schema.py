@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+import bot.audit.models  # noqa: F401  (registers the audit log and unmatched questions)
 import bot.cases.models  # noqa: F401  (registers the cases tables)
 import bot.conversations.models  # noqa: F401  (registers the conversations tables)
 import bot.retention.models  # noqa: F401  (registers the archived counts)
 import bot.users.models  # noqa: F401  (registers the users tables)
+import catalogue.drafts.models  # noqa: F401  (registers the service versions)
 import catalogue.models  # noqa: F401  (registers the catalogue tables)
 from catalogue.database import Base
 

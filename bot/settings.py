@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     timezone: str = "America/Toronto"
     retention_days: int = 30
     max_message_chars: int = 2000
+    require_review: bool = Field(False, description="catalogue changes need a second person's approval to publish")
+    review_after_days: int = Field(365, description="catalogue entries not checked for this long are overdue")
     chat_origins: List[str] = Field(["*"], description="web origins allowed to embed the chat widget")
 
     class Config:

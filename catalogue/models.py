@@ -54,6 +54,7 @@ class OrganisationRow(Base):
     municipality = Column(String(200))
     url = Column(String(2000))
     phone = Column(String(40))
+    position = Column(Integer, nullable=False, default=0)
 
 
 class ServiceRow(Base):
@@ -97,6 +98,7 @@ class ServiceLifeEventRow(Base):
     __tablename__ = "catalogue_service_life_events"
     service_id = Column(String(128), ForeignKey("catalogue_services.id", ondelete="CASCADE"), primary_key=True)
     life_event_id = Column(String(64), ForeignKey("catalogue_life_events.id"), primary_key=True, index=True)
+    position = Column(Integer, nullable=False, default=0)
 
 
 class ServiceRelationRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import List
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from catalogue.facts import Fact
@@ -52,8 +52,8 @@ def replace_all(*, db_session: Session, catalogue: Catalogue) -> int:
         db_session.add(LifeEventRow(position=position, **event.dict()))
     for position, fact in enumerate(catalogue.facts):
         db_session.add(FactRow(position=position, **fact.dict()))
-    for organisation in catalogue.organisations:
-        db_session.add(OrganisationRow(**organisation.dict()))
+    for position, organisation in enumerate(catalogue.organisations):
+        db_session.add(OrganisationRow(position=position, **organisation.dict()))
     db_session.flush()
     for position, service in enumerate(catalogue.services):
         db_session.add(service_row(service, position))
@@ -66,37 +66,87 @@ def replace_all(*, db_session: Session, catalogue: Catalogue) -> int:
 
 
 def service_row(service: Service, position: int) -> ServiceRow:
-    data = service.dict()
     return ServiceRow(
         id=service.id,
-        level=service.level,
-        organisation_id=service.organisation,
-        name=data["name"],
-        summary=data["summary"],
-        applies_when=data["applies_when"],
-        municipalities=data["municipalities"],
-        deadline=data["deadline"],
-        fee=data["fee"],
-        processing_time=data["processing_time"],
-        channels=data["channels"],
-        url=service.url,
-        documents=data["documents"],
-        source=service.source,
-        notes=data["notes"],
-        last_checked=service.last_checked,
-        uncertain=service.uncertain,
         position=position,
-        life_event_links=[ServiceLifeEventRow(life_event_id=event) for event in service.life_events],
+        life_event_links=[
+            ServiceLifeEventRow(life_event_id=event, position=index) for index, event in enumerate(service.life_events)
+        ],
+        **_service_columns(service),
     )
+
+
+def _service_columns(service: Service) -> dict:
+    data = service.dict()
+    return {
+        "level": service.level,
+        "organisation_id": service.organisation,
+        "name": data["name"],
+        "summary": data["summary"],
+        "applies_when": data["applies_when"],
+        "municipalities": data["municipalities"],
+        "deadline": data["deadline"],
+        "fee": data["fee"],
+        "processing_time": data["processing_time"],
+        "channels": data["channels"],
+        "url": service.url,
+        "documents": data["documents"],
+        "source": service.source,
+        "notes": data["notes"],
+        "last_checked": service.last_checked,
+        "uncertain": service.uncertain,
+    }
+
+
+def upsert_service(*, db_session: Session, service: Service, version: int | None = None) -> ServiceRow:
+    """Publish one validated service in place (a new one goes last), in the
+    caller's transaction. The caller validated the whole catalogue with this
+    entry in it and bumps the revision."""
+    row = db_session.get(ServiceRow, service.id)
+    if row is None:
+        last = db_session.execute(select(func.max(ServiceRow.position))).scalar()
+        row = service_row(service, (last if last is not None else -1) + 1)
+        db_session.add(row)
+    else:
+        db_session.execute(delete(ServiceLifeEventRow).where(ServiceLifeEventRow.service_id == service.id))
+        db_session.execute(delete(ServiceRelationRow).where(ServiceRelationRow.service_id == service.id))
+        db_session.expire(row, ["life_event_links", "relation_links"])
+        for column, value in _service_columns(service).items():
+            setattr(row, column, value)
+        for index, event in enumerate(service.life_events):
+            db_session.add(ServiceLifeEventRow(service_id=service.id, life_event_id=event, position=index))
+    if version is not None:
+        row.version = version
+    db_session.flush()
+    for kind in ("requires", "covers"):
+        for index, target in enumerate(getattr(service, kind)):
+            db_session.add(ServiceRelationRow(service_id=service.id, kind=kind, target_id=target, position=index))
+    db_session.flush()
+    db_session.expire(row, ["life_event_links", "relation_links"])
+    return row
+
+
+def retire_service(*, db_session: Session, service_id: str) -> bool:
+    """Take a service out of the published catalogue (its history is kept
+    elsewhere). No other service may still require or cover it."""
+    row = db_session.get(ServiceRow, service_id)
+    if row is None:
+        return False
+    db_session.execute(delete(ServiceRelationRow).where(ServiceRelationRow.service_id == service_id))
+    db_session.execute(delete(ServiceLifeEventRow).where(ServiceLifeEventRow.service_id == service_id))
+    db_session.expire(row, ["life_event_links", "relation_links"])
+    db_session.delete(row)
+    db_session.flush()
+    return True
 
 
 def read_all(*, db_session: Session) -> Catalogue:
     """The published catalogue, in the seed format."""
     events = db_session.execute(select(LifeEventRow).order_by(LifeEventRow.position)).scalars().all()
     facts = db_session.execute(select(FactRow).order_by(FactRow.position)).scalars().all()
-    organisations = db_session.execute(select(OrganisationRow).order_by(OrganisationRow.id)).scalars().all()
+    by_position = select(OrganisationRow).order_by(OrganisationRow.position, OrganisationRow.id)
+    organisations = db_session.execute(by_position).scalars().all()
     services = db_session.execute(select(ServiceRow).order_by(ServiceRow.position)).scalars().all()
-    event_order = {event.id: index for index, event in enumerate(events)}
     return Catalogue(
         life_events=[
             LifeEvent(id=e.id, title=e.title, description=e.description, date_fact=e.date_fact, queue=e.queue)
@@ -110,11 +160,11 @@ def read_all(*, db_session: Session) -> Catalogue:
             Organisation(id=o.id, name=o.name, level=o.level, municipality=o.municipality, url=o.url, phone=o.phone)
             for o in organisations
         ],
-        services=[_service_from_row(row, event_order) for row in services],
+        services=[_service_from_row(row) for row in services],
     )
 
 
-def _service_from_row(row: ServiceRow, event_order: dict) -> Service:
+def _service_from_row(row: ServiceRow) -> Service:
     relations: dict = {"requires": [], "covers": []}
     for link in sorted(row.relation_links, key=lambda link: link.position):
         relations[link.kind].append(link.target_id)
@@ -122,7 +172,7 @@ def _service_from_row(row: ServiceRow, event_order: dict) -> Service:
         id=row.id,
         level=row.level,
         organisation=row.organisation_id,
-        life_events=sorted((link.life_event_id for link in row.life_event_links), key=lambda e: event_order.get(e, 99)),
+        life_events=[link.life_event_id for link in sorted(row.life_event_links, key=lambda link: link.position)],
         name=row.name,
         summary=row.summary,
         applies_when=row.applies_when,
@@ -144,3 +194,11 @@ def _service_from_row(row: ServiceRow, event_order: dict) -> Service:
 
 def service_ids(*, db_session: Session) -> List[str]:
     return list(db_session.execute(select(ServiceRow.id).order_by(ServiceRow.position)).scalars())
+
+
+def read_service(*, db_session: Session, service_id: str) -> Service | None:
+    """One published service in the seed format, or None."""
+    row = db_session.get(ServiceRow, service_id)
+    if row is None:
+        return None
+    return _service_from_row(row)

@@ -20,7 +20,9 @@ MAX_VALUE_LENGTH = 200
 LANG_PATTERN = "^(" + "|".join(SUPPORTED_LANGUAGES) + ")$"
 
 
-def get_snapshot(request: Request, db_session: Session = Depends(get_db_session)) -> CatalogueSnapshot:
+def get_snapshot(
+    request: Request, db_session: Session = Depends(get_db_session, scope="function")
+) -> CatalogueSnapshot:
     """The published catalogue, reloaded when another process changed it."""
     return request.app.state.snapshots.get(db_session)
 

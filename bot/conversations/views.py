@@ -29,9 +29,15 @@ def get_router(request: Request) -> ConversationRouter:
 
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
 def chat_page(request: Request, lang: str = Query("en", regex="^(en|fr)$")):
-    return templates.TemplateResponse(request, "chat.html", {
-        "lang": lang, "api_base": "", "strings_url": f"/static/i18n/{lang}.json",
-    })
+    return templates.TemplateResponse(
+        request,
+        "chat.html",
+        {
+            "lang": lang,
+            "api_base": "",
+            "strings_url": f"/static/i18n/{lang}.json",
+        },
+    )
 
 
 @router.get("/", include_in_schema=False)
@@ -45,9 +51,7 @@ async def start_conversation(start: ConversationStart, chat: ConversationRouter 
 
 
 @router.post("/api/conversations/{conversation_id}/messages", summary="Send a message (text or quick-reply payload)")
-async def send_message(
-    conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)
-):
+async def send_message(conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)):
     try:
         return await chat.receive(conversation_id, incoming)
     except MessageRejected as error:
@@ -55,7 +59,9 @@ async def send_message(
 
 
 @router.get("/api/conversations/{conversation_id}/messages", summary="Messages after a sequence number (polling)")
-def list_messages(conversation_id: str, after: int = Query(0, ge=0), db_session: Session = Depends(get_db_session)):
+def list_messages(
+    conversation_id: str, after: int = Query(0, ge=0), db_session: Session = Depends(get_db_session, scope="function")
+):
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     if conversation is None:
         raise HTTPException(404, "No such conversation: it may have ended. Start a new one.")
@@ -64,16 +70,24 @@ def list_messages(conversation_id: str, after: int = Query(0, ge=0), db_session:
 
 
 @router.get("/conversations/{conversation_id}/bundle", response_class=HTMLResponse, include_in_schema=False)
-def printable_bundle(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session)):
+def printable_bundle(
+    request: Request, conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")
+):
     """The latest bundle of a conversation as a page to print or save."""
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
     bundles = [row.bundle for row in rows if row.bundle]
     if not bundles:
         raise HTTPException(404, "There is no list of services in this conversation yet.")
-    return templates.TemplateResponse(request, "bundle_print.html", {
-        "bundle": bundles[-1], "lang": conversation.lang, "groups": group_by_level(bundles[-1], conversation.lang),
-    })
+    return templates.TemplateResponse(
+        request,
+        "bundle_print.html",
+        {
+            "bundle": bundles[-1],
+            "lang": conversation.lang,
+            "groups": group_by_level(bundles[-1], conversation.lang),
+        },
+    )
 
 
 def group_by_level(bundle: Dict[str, Any], lang: str = "en") -> List[Dict[str, Any]]:
@@ -87,7 +101,8 @@ def group_by_level(bundle: Dict[str, Any], lang: str = "en") -> List[Dict[str, A
     for level, title in titles.items():
         items = [
             {**s, "included": covered.get(s["id"], [])}
-            for s in bundle["services"] if s["level"] == level and not s.get("covered_by")
+            for s in bundle["services"]
+            if s["level"] == level and not s.get("covered_by")
         ]
         if items:
             groups.append({"level": level, "title": title, "services": items})
@@ -112,8 +127,12 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
         while True:
             current, rows = await run_in_threadpool(_new_messages, chat, conversation_id, last)
             for row in rows:
-                await websocket.send_json({"type": "message", "message": Message.from_row(row).dict() | {
-                    "created_at": row.created_at.isoformat()}})
+                await websocket.send_json(
+                    {
+                        "type": "message",
+                        "message": Message.from_row(row).dict() | {"created_at": row.created_at.isoformat()},
+                    }
+                )
                 last = row.id
             if current != owner:
                 owner = current

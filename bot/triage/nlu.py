@@ -58,6 +58,13 @@ class InProcessParser:
         return await self.agent.parse_message(text)
 
 
+_LOOP: Optional[asyncio.AbstractEventLoop] = None
+
+
 def run(coroutine):  # type: ignore[no-untyped-def]
-    """Run one coroutine from synchronous code (the CLI)."""
-    return asyncio.get_event_loop().run_until_complete(coroutine)
+    """Run one coroutine from synchronous code (the CLI), always on the same
+    event loop: the in-process model keeps loop-bound state between messages."""
+    global _LOOP
+    if _LOOP is None or _LOOP.is_closed():
+        _LOOP = asyncio.new_event_loop()
+    return _LOOP.run_until_complete(coroutine)

@@ -27,18 +27,18 @@ class SignInRequired(Exception):
         self.next_url = next_url
 
 
-def optional_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn | None:
+def optional_user(request: Request, db_session: Session = Depends(get_db_session, scope="function")) -> SignedIn | None:
     return service.signed_in_by_session(db_session=db_session, token=request.cookies.get(SESSION_COOKIE))
 
 
-def page_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn:
+def page_user(request: Request, db_session: Session = Depends(get_db_session, scope="function")) -> SignedIn:
     signed_in = optional_user(request, db_session)
     if signed_in is None:
         raise SignInRequired(quote(request.url.path + (f"?{request.url.query}" if request.url.query else "")))
     return signed_in
 
 
-def api_user(request: Request, db_session: Session = Depends(get_db_session)) -> SignedIn:
+def api_user(request: Request, db_session: Session = Depends(get_db_session, scope="function")) -> SignedIn:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         signed_in = service.signed_in_by_token(db_session=db_session, token=header[7:].strip())

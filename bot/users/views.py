@@ -36,7 +36,7 @@ def signin(
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form(""),
-    db_session: Session = Depends(get_db_session),
+    db_session: Session = Depends(get_db_session, scope="function"),
 ):
     client = request.client.host if request.client else "unknown"
     try:
@@ -47,14 +47,23 @@ def signin(
         context = {"next": next, "error": str(error), "username": username[:64]}
         return templates.TemplateResponse(request, "signin.html", context, status_code=status)
     token, _ = service.start_session(db_session=db_session, user=user)
+    db_session.commit()  # before the redirect goes out: get_db_session commits only after the response is sent
     response = RedirectResponse(_safe_next(next, user.role), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        max_age=int(service.SESSION_LIFETIME.total_seconds()))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        max_age=int(service.SESSION_LIFETIME.total_seconds()),
+    )
     return response
 
 
 @router.post("/signout", include_in_schema=False)
-def signout(request: Request, _: SignedIn = Depends(csrf_form), db_session: Session = Depends(get_db_session)):
+def signout(
+    request: Request, _: SignedIn = Depends(csrf_form), db_session: Session = Depends(get_db_session, scope="function")
+):
     service.end_session(db_session=db_session, token=request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

@@ -11,6 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from bot.audit.views import router as audit_router
+from bot.catalogue_admin.api import public_router as catalogue_export_router
+from bot.catalogue_admin.api import router as catalogue_admin_api_router
+from bot.catalogue_admin.pages import router as catalogue_admin_router
 from bot.console.views import router as console_router
 from bot.conversations.rasa_channel import RasaChannel
 from bot.conversations.router import ConversationRouter
@@ -48,6 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations_router)
     app.include_router(triage_router)
     app.include_router(console_router)
+    app.include_router(catalogue_admin_router)
+    app.include_router(catalogue_admin_api_router)
+    app.include_router(catalogue_export_router)
+    app.include_router(audit_router)
     app.state.parser = RasaServerParser(settings.rasa_url, settings.secret("rasa_token"))
     # The chat can be embedded in any government page: the conversation id is
     # the only credential and no cookie is sent, so any origin may call the API.

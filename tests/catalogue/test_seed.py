@@ -35,7 +35,9 @@ def test_uncertain_fees_are_never_shown_as_fact(seed_snapshot):
 
 
 def test_newborn_in_toronto(seed_snapshot):
-    facts = parse_facts(seed_snapshot, {"municipality": "Scarborough", "born_in_ontario": "yes", "birth_date": "2026-11-10"})
+    facts = parse_facts(
+        seed_snapshot, {"municipality": "Scarborough", "born_in_ontario": "yes", "birth_date": "2026-11-10"}
+    )
     bundle = build_bundle(seed_snapshot, ["birth"], facts)
     services = {s["id"]: s for s in bundle["services"]}
     nrs = services["on-newborn-registration-service"]

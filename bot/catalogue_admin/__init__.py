@@ -1,0 +1,1 @@
+"""Web pages and JSON API for service owners keeping the catalogue current."""

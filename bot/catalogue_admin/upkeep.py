@@ -1,0 +1,70 @@
+"""Keeping it true: overdue entries, services no owner keeps, and the
+questions citizens asked that matched no service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Set
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.audit import service as audit
+from bot.catalogue_admin.workflow import editable_organisations
+from bot.users.models import SignedIn, UserRow
+from catalogue import service as catalogue_service
+from catalogue.drafts.upkeep import Overdue, overdue, ownerless
+from catalogue.seed_format import Service
+
+
+@dataclass
+class ReviewReport:
+    days: int
+    overdue: List[Overdue]
+    ownerless: List[Service]
+    owners: Dict[str, List[str]]
+
+
+def owned_organisations(db_session: Session) -> Dict[str, List[str]]:
+    """Organisation id -> usernames of the active service owners who keep it."""
+    owners: Dict[str, List[str]] = {}
+    query = select(UserRow).where(UserRow.role == "owner", UserRow.disabled.is_(False))
+    for user in db_session.execute(query).scalars():
+        for organisation in user.organisations or []:
+            owners.setdefault(organisation, []).append(user.username)
+    return owners
+
+
+def review_report(db_session: Session, signed_in: SignedIn, days: int, today: dt.date | None = None) -> ReviewReport:
+    catalogue = catalogue_service.read_all(db_session=db_session)
+    owners = owned_organisations(db_session)
+    mine = editable_organisations(signed_in)
+    return ReviewReport(days, overdue(catalogue, days, today, mine), ownerless(catalogue, set(owners)), owners)
+
+
+def review_due_lines(db_session: Session, days: int, today: dt.date | None = None) -> List[str]:
+    """The same report for a terminal (onewindow catalogue review-due)."""
+    catalogue = catalogue_service.read_all(db_session=db_session)
+    owners: Set[str] = set(owned_organisations(db_session))
+    lines = [f"Overdue for review (not checked in {days} days):"]
+    for item in overdue(catalogue, days, today):
+        when = f"last checked {item.last_checked} ({item.days} days ago)" if item.last_checked else "never checked"
+        lines.append(f"  {item.service.id:<45} {item.service.organisation:<35} {when}")
+    lines.append("Services no active service owner keeps:")
+    lines += [f"  {service.id:<45} {service.organisation}" for service in ownerless(catalogue, owners)]
+    return lines
+
+
+def report_out(report: ReviewReport) -> Dict[str, Any]:
+    return {
+        "days": report.days,
+        "overdue": [{"id": item.service.id, "organisation": item.service.organisation,
+                     "last_checked": item.last_checked.isoformat() if item.last_checked else None,
+                     "days_since_check": item.days} for item in report.overdue],
+        "ownerless": [{"id": service.id, "organisation": service.organisation} for service in report.ownerless],
+    }
+
+
+def gaps(db_session: Session, days: int) -> List[audit.Gap]:
+    return audit.gap_report(db_session, since=dt.date.today() - dt.timedelta(days=days))

@@ -1,0 +1,797 @@
+"""The agents' console: server-rendered pages (queues, a case, phone triage,
+reports) and a few JSON endpoints (claim, transcript polling, queues).
+
+Every route needs a signed-in agent or admin; every form post carries the
+session's CSRF token. Pages follow post/redirect/get: an action that worked
+redirects with a notice code; one that did not re-renders the page with the
+error next to the form, keeping what the agent typed. A write commits before
+its redirect is sent (get_db_session's own commit runs only after the response
+has gone, and the browser's next request could otherwise read the old state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from bot.cases import service as cases
+from bot.cases.directory import dispositions, queues
+from bot.cases.models import CaseRead, CaseRow
+from bot.console import reports
+from bot.console import service as console
+from bot.conversations import service as conversations
+from bot.triage.nlu import NluUnavailable
+from bot.triage.service import TriageInputError, clean_text, triage
+from bot.users.dependencies import api_roles, csrf_form, page_roles
+from bot.users.models import SignedIn
+from bot.web.templating import templates
+from catalogue.bundle import BundleRequestError
+from catalogue.database import get_db_session, session_scope
+from catalogue.snapshot import CatalogueSnapshot
+from catalogue.text import localise
+from catalogue.views import get_snapshot
+
+router = APIRouter(tags=["console"])
+AGENT = page_roles("agent")
+API_AGENT = api_roles("agent")
+UNKNOWN = "__unknown__"  # a form answer meaning "the caller does not know"
+FACT_FIELD = "fact."
+RECOGNITION_DOWN = "Recognition is unavailable — the assistant server is not running. Try again when it is back."
+NOTICES = {
+    "claimed": "You claimed case {reference}. The person sees that an agent has joined.",
+    "replied": "Message sent to the person's chat.",
+    "bundle_sent": "The list of services was sent to the person's chat.",
+    "bundle_saved": "The list of services was saved on the case.",
+    "transferred": "Case {reference} moved to the {queue} queue.",
+    "closed": "Case {reference} closed: {disposition}.",
+    "phone_saved": "Phone case {reference} saved and claimed by you.",
+}
+ERRORS = {
+    "claimed_elsewhere": "Case {reference} is no longer waiting: another agent claimed or closed it.",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def agent_form(signed_in: SignedIn = Depends(AGENT), _: SignedIn = Depends(csrf_form)) -> SignedIn:
+    """A form post by an agent (or admin) carrying the session's CSRF token."""
+    return signed_in
+
+
+async def form_data(request: Request) -> FormData:
+    return await request.form()
+
+
+def _timezone(request: Request) -> str:
+    return request.app.state.settings.timezone
+
+
+def _render(request: Request, name: str, signed_in: SignedIn, context: Dict[str, Any], status: int = 200):
+    return templates.TemplateResponse(
+        request, f"console/{name}", {"signed_in": signed_in, "lang": "en", **context}, status_code=status
+    )
+
+
+def _case_or_404(db_session: Session, case_id: int) -> CaseRow:
+    try:
+        return cases.get_or_raise(db_session=db_session, case_id=case_id)
+    except cases.CaseNotFound:
+        raise HTTPException(404, f"No case with id {case_id}.") from None
+
+
+def _notice(db_session: Session, code: Optional[str], case_id: Optional[int], table: Dict[str, str]) -> Optional[str]:
+    """A fixed message for a notice code (never text from the address bar)."""
+    if not code or code not in table:
+        return None
+    case = db_session.get(CaseRow, case_id) if case_id else None
+    values = {"reference": case.reference if case else "", "queue": "", "disposition": ""}
+    if case is not None:
+        queue = queues().get(case.queue)
+        values["queue"] = queue.title if queue else case.queue
+        values["disposition"] = next((d.title for d in dispositions() if d.id == case.disposition), "")
+    return table[code].format(**values)
+
+
+# --- queues -------------------------------------------------------------------------------------------------------
+@router.get("/console", response_class=HTMLResponse, include_in_schema=False)
+def queue_page(
+    request: Request,
+    notice: Optional[str] = None,
+    error: Optional[str] = None,
+    case: Optional[int] = None,
+    queue: Optional[str] = None,
+    signed_in: SignedIn = Depends(AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id)
+    known = queues()
+    shown = [item for item in view.waiting if not queue or item.case.queue == queue]
+    return _render(
+        request,
+        "queues.html",
+        signed_in,
+        {
+            "view": view,
+            "waiting": shown,
+            "queue_filter": known.get(queue) if queue else None,
+            "notice": _notice(db_session, notice, case, NOTICES),
+            "error": _notice(db_session, error, case, ERRORS),
+            "format_minutes": console.format_minutes,
+            "updated": console.local_time(_now(), _timezone(request)),
+        },
+    )
+
+
+@router.get("/api/console/queues", summary="Queues with waiting counts, oldest wait and SLA state")
+def queues_json(
+    signed_in: SignedIn = Depends(API_AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id)
+    return {
+        "queues": [
+            {
+                "id": q.queue.id,
+                "title": q.queue.title,
+                "waiting": q.waiting,
+                "urgent": q.urgent,
+                "oldest_minutes": q.oldest_minutes,
+                "sla_minutes": q.queue.sla_minutes,
+                "sla_state": q.sla_state,
+                "sla_label": q.sla_label,
+                "priority": q.priority,
+            }
+            for q in view.queues
+        ],
+        "waiting": [
+            {
+                "id": w.case.id,
+                "reference": w.case.reference,
+                "queue": w.case.queue,
+                "urgent": w.case.urgent,
+                "waited_minutes": w.waited_minutes,
+                "life_events": w.events,
+                "reason": w.reason,
+                "sla_state": w.sla_state,
+            }
+            for w in view.waiting
+        ],
+        "mine": [{"id": w.case.id, "reference": w.case.reference} for w in view.mine],
+    }
+
+
+@router.post("/console/cases/{case_id}/claim", include_in_schema=False)
+def claim_page(
+    case_id: int,
+    signed_in: SignedIn = Depends(agent_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    case = _case_or_404(db_session, case_id)
+    try:
+        cases.claim(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id)
+    except cases.CaseConflict:
+        if case.status == "claimed" and case.assigned_agent_id == signed_in.user.id:  # a double submit
+            return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+        console.audit(db_session, actor=signed_in, action="case.claim_refused", case=case, status=case.status)
+        db_session.commit()
+        return RedirectResponse(f"/console?error=claimed_elsewhere&case={case.id}", status_code=303)
+    console.audit(db_session, actor=signed_in, action="case.claim", case=case)
+    db_session.commit()  # before the redirect is sent: the next page must see the claim
+    return RedirectResponse(f"/console/cases/{case_id}?notice=claimed", status_code=303)
+
+
+@router.post("/api/console/cases/{case_id}/claim", summary="Claim a waiting case (409 when someone else has it)")
+def claim_json(
+    case_id: int,
+    signed_in: SignedIn = Depends(API_AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    case = _case_or_404(db_session, case_id)
+    try:
+        case = cases.claim(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id)
+    except cases.CaseConflict as error:
+        console.audit(db_session, actor=signed_in, action="case.claim_refused", case=case, status=case.status)
+        db_session.commit()
+        return JSONResponse({"detail": str(error)}, status_code=409)
+    console.audit(db_session, actor=signed_in, action="case.claim", case=case)
+    db_session.commit()
+    return {"case": CaseRead.from_orm(case).dict()}
+
+
+# --- one case -----------------------------------------------------------------------------------------------------
+def _case_context(
+    request: Request,
+    db_session: Session,
+    snapshot: CatalogueSnapshot,
+    case: CaseRow,
+    signed_in: SignedIn,
+    **overrides: Any,
+) -> Dict[str, Any]:
+    summary = case.summary or {}
+    known = queues()
+    timezone = _timezone(request)
+    rows = (
+        conversations.messages_after(db_session=db_session, conversation_id=case.conversation_id)
+        if case.conversation_id
+        else []
+    )
+    timeline = cases.timeline(db_session=db_session, case_id=case.id)
+    names = console.agent_names(
+        db_session, [case.assigned_agent_id, *(row.agent_id for row in rows), *(event.actor_id for event in timeline)]
+    )
+    proposed = list(summary.get("proposed_bundle") or [])
+    chosen = overrides.pop("chosen", None)
+    added = [sid for sid in dict.fromkeys([*overrides.pop("added", []), *(chosen or [])]) if sid not in proposed]
+    transfers = [event for event in timeline if event.kind == "transferred"]
+    sent = list(summary.get("sent_bundle") or [])
+    conversation = (
+        conversations.get(db_session=db_session, conversation_id=case.conversation_id) if case.conversation_id else None
+    )
+    context = {
+        "case": case,
+        "summary": summary,
+        "queue": known.get(case.queue),
+        "queues": list(known.values()),
+        "dispositions": dispositions(),
+        "is_mine": case.status == "claimed" and case.assigned_agent_id == signed_in.user.id,
+        "holder": names.get(case.assigned_agent_id) if case.assigned_agent_id else None,
+        "events": console.event_titles(snapshot, summary.get("events") or []),
+        "facts": console.fact_rows(snapshot, summary.get("facts") or {}),
+        "questions": console.question_rows(snapshot, summary.get("open_questions") or []),
+        "reason": console.reason_label(case.reason),
+        "proposed": console.service_rows(snapshot, proposed),
+        "added": console.service_rows(snapshot, added),
+        "matches": overrides.pop("matches", []),
+        "chosen": set(proposed if chosen is None else chosen),
+        "sent": console.service_rows(snapshot, sent),
+        "catalogue": console.catalogue_choices(snapshot),
+        "transcript": console.transcript_rows(rows, names, timezone),
+        "last_seq": rows[-1].id if rows else 0,
+        "owner": conversation.owner if conversation else None,
+        "created": console.local_time(case.created_at, timezone, with_date=True),
+        "claimed": console.local_time(case.claimed_at, timezone, with_date=True),
+        "closed": console.local_time(case.closed_at, timezone, with_date=True),
+        "waited": console.format_minutes(console.minutes_between(case.created_at, case.claimed_at or _now())),
+        "disposition_title": next((d.title for d in dispositions() if d.id == case.disposition), case.disposition),
+        "consent_time": console.local_time(_parse_time((case.consent or {}).get("recorded_at")), timezone, True),
+        "timeline": timeline,
+        "names": names,
+        "transfer_note": transfers[-1].detail.get("note") if transfers else None,
+        "transfer_by": names.get(transfers[-1].actor_id) if transfers else None,
+        "when": lambda moment: console.local_time(moment, timezone, with_date=True),
+        "notice": None,
+        "error": None,
+        "error_form": None,
+        "focus": None,
+        "form": {},
+    }
+    context.update(overrides)
+    return context
+
+
+def _parse_time(value: Any) -> Optional[dt.datetime]:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _case_page(request, db_session, snapshot, case, signed_in, status: int = 200, **overrides):
+    context = _case_context(request, db_session, snapshot, case, signed_in, **overrides)
+    return _render(request, "case.html", signed_in, context, status=status)
+
+
+@router.get("/console/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
+def case_page(
+    request: Request,
+    case_id: int,
+    notice: Optional[str] = None,
+    signed_in: SignedIn = Depends(AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    case = _case_or_404(db_session, case_id)
+    focus = {"replied": "reply-text", "claimed": "reply-text" if case.conversation_id else None}.get(notice or "")
+    return _case_page(
+        request,
+        db_session,
+        snapshot,
+        case,
+        signed_in,
+        notice=_notice(db_session, notice, case.id, NOTICES),
+        focus=focus,
+    )
+
+
+@router.get("/api/console/cases/{case_id}/messages", summary="A case's transcript after a sequence number")
+def case_messages(
+    request: Request,
+    case_id: int,
+    after: int = Query(0, ge=0),
+    _: SignedIn = Depends(API_AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    case = _case_or_404(db_session, case_id)
+    rows = (
+        conversations.messages_after(db_session=db_session, conversation_id=case.conversation_id, after=after)
+        if case.conversation_id
+        else []
+    )
+    names = console.agent_names(db_session, [row.agent_id for row in rows])
+    conversation = (
+        conversations.get(db_session=db_session, conversation_id=case.conversation_id) if case.conversation_id else None
+    )
+    return {
+        "messages": console.transcript_rows(rows, names, _timezone(request)),
+        "owner": conversation.owner if conversation else None,
+        "status": case.status,
+    }
+
+
+@router.post("/console/cases/{case_id}/reply", include_in_schema=False)
+def reply_page(
+    request: Request,
+    case_id: int,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    case = _case_or_404(db_session, case_id)
+    text = str(form.get("text") or "")
+    try:
+        cases.reply(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, text=text)
+    except cases.CaseError as error:
+        status = 409 if isinstance(error, cases.CaseConflict) else 422
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=status,
+            error=str(error),
+            error_form="reply",
+            focus="reply-text",
+            form={"text": text},
+        )
+    db_session.commit()
+    return RedirectResponse(f"/console/cases/{case_id}?notice=replied#reply-form", status_code=303)
+
+
+@router.post("/console/cases/{case_id}/bundle", include_in_schema=False)
+def bundle_page(
+    request: Request,
+    case_id: int,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    """Add a catalogue service to the list (action=add), or send the ticked ones (action=send)."""
+    case = _case_or_404(db_session, case_id)
+    chosen = [str(sid) for sid in form.getlist("services")]
+    added = [str(sid) for sid in form.getlist("added")]
+    note = str(form.get("note") or "")
+    query = str(form.get("add") or "").strip()
+    page = dict(chosen=chosen, added=added, error_form="bundle", form={"note": note, "add": query})
+    if form.get("action") == "add":
+        matches = console.search_services(snapshot, query)
+        if not query:
+            return _case_page(
+                request,
+                db_session,
+                snapshot,
+                case,
+                signed_in,
+                status=422,
+                focus="add-service",
+                error="Type a service name or id to add.",
+                **page,
+            )
+        if not matches:
+            return _case_page(
+                request,
+                db_session,
+                snapshot,
+                case,
+                signed_in,
+                status=422,
+                focus="add-service",
+                error=f"No catalogue service matches “{query}”.",
+                **page,
+            )
+        if len(matches) == 1:
+            sid = matches[0]["id"]
+            page.update(chosen=chosen + [sid], added=added + [sid], form={"note": note, "add": ""})
+            return _case_page(
+                request,
+                db_session,
+                snapshot,
+                case,
+                signed_in,
+                focus="add-service",
+                notice=f"Added {matches[0]['name']} to the list.",
+                **page,
+            )
+        page.update(matches=[m for m in matches if m["id"] not in chosen])
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            focus="matches-heading",
+            notice=f"{len(matches)} services match “{query}”: tick the ones to add.",
+            **page,
+        )
+    if not chosen:
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=422,
+            focus="bundle-heading",
+            error="Tick at least one service to send.",
+            **page,
+        )
+    summary = case.summary or {}
+    lang = "en"
+    if case.conversation_id:
+        conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
+        lang = conversation.lang if conversation else "en"
+    try:
+        bundle = console.compose_bundle(
+            snapshot, summary.get("events") or [], summary.get("facts") or {}, chosen, lang=lang
+        )
+        if case.conversation_id:
+            bundle["print_url"] = f"/conversations/{case.conversation_id}/bundle"
+        cases.send_bundle(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, bundle=bundle, note=note)
+    except (cases.CaseError, BundleRequestError) as error:
+        status = 409 if isinstance(error, cases.CaseConflict) else 422
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=status,
+            error=str(error),
+            focus="bundle-heading",
+            **page,
+        )
+    console.audit(
+        db_session,
+        actor=signed_in,
+        action="case.bundle_sent",
+        case=case,
+        services=[s["id"] for s in bundle["services"]],
+    )
+    db_session.commit()
+    code = "bundle_sent" if case.conversation_id else "bundle_saved"
+    return RedirectResponse(f"/console/cases/{case_id}?notice={code}", status_code=303)
+
+
+@router.post("/console/cases/{case_id}/transfer", include_in_schema=False)
+def transfer_page(
+    request: Request,
+    case_id: int,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    case = _case_or_404(db_session, case_id)
+    queue, note = str(form.get("queue") or ""), str(form.get("note") or "")
+    page = dict(error_form="transfer", focus="transfer-queue", form={"queue": queue, "transfer_note": note})
+    if not queue:
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=422,
+            error="Choose the queue to transfer the case to.",
+            **page,
+        )
+    if not note.strip():
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=422,
+            error="Write a note for the next agent: why the case moves.",
+            **{**page, "focus": "transfer-note"},
+        )
+    if queue == case.queue:
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=422,
+            error="The case is already in that queue: choose another one.",
+            **page,
+        )
+    try:
+        cases.transfer(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, queue=queue, note=note)
+    except cases.CaseError as error:
+        status = 409 if isinstance(error, cases.CaseConflict) else 422
+        return _case_page(request, db_session, snapshot, case, signed_in, status=status, error=str(error), **page)
+    console.audit(db_session, actor=signed_in, action="case.transfer", case=case, queue=queue)
+    db_session.commit()
+    return RedirectResponse(f"/console?notice=transferred&case={case_id}", status_code=303)
+
+
+@router.post("/console/cases/{case_id}/close", include_in_schema=False)
+def close_page(
+    request: Request,
+    case_id: int,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    case = _case_or_404(db_session, case_id)
+    disposition, note = str(form.get("disposition") or ""), str(form.get("note") or "")
+    return_to_bot = form.get("return_to_bot") == "yes"
+    try:
+        cases.close(
+            db_session=db_session,
+            case_id=case_id,
+            agent_id=signed_in.user.id,
+            disposition=disposition,
+            note=note,
+            return_to_bot=return_to_bot,
+        )
+    except cases.CaseError as error:
+        status = 409 if isinstance(error, cases.CaseConflict) else 422
+        return _case_page(
+            request,
+            db_session,
+            snapshot,
+            case,
+            signed_in,
+            status=status,
+            error=str(error),
+            error_form="close",
+            focus="close-disposition",
+            form={"disposition": disposition, "close_note": note, "return_to_bot": return_to_bot},
+        )
+    console.audit(
+        db_session,
+        actor=signed_in,
+        action="case.close",
+        case=case,
+        disposition=disposition,
+        returned_to_bot=return_to_bot,
+    )
+    db_session.commit()
+    return RedirectResponse(f"/console?notice=closed&case={case_id}", status_code=303)
+
+
+# --- phone triage -------------------------------------------------------------------------------------------------
+def _answers(form: FormData) -> Dict[str, Any]:
+    """Fact answers from the form: empty is unanswered, UNKNOWN is 'does not know' (None)."""
+    answers: Dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if key.startswith(FACT_FIELD) and isinstance(value, str) and value.strip():
+            answers[key[len(FACT_FIELD) :]] = None if value == UNKNOWN else value.strip()
+    return answers
+
+
+def _answer_fields(snapshot: CatalogueSnapshot, result: Dict[str, Any], answers: Dict[str, Any]) -> List[Dict]:
+    """One field per known fact (editable) and per open question, in that order."""
+    fields: List[Dict[str, Any]] = []
+    seen = set()
+    known = {**(result.get("facts") or {}), **answers} if result else dict(answers)
+    open_ids = [q["fact"] for q in (result or {}).get("bundle", {}).get("questions", [])]
+    for fact_id in list(known) + open_ids:
+        fact = snapshot.facts.get(fact_id)
+        if fact is None or fact_id in seen:
+            continue
+        seen.add(fact_id)
+        value = known.get(fact_id, "")
+        if fact_id in known and value is None:
+            value = UNKNOWN
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        fields.append(
+            {
+                "fact": fact_id,
+                "text": localise(fact.question) or fact_id,
+                "type": fact.type,
+                "options": fact.options(),
+                "value": "" if value == "" else str(value),
+                "open": fact_id in open_ids and fact_id not in known,
+            }
+        )
+    return fields
+
+
+async def _run_triage(request: Request, text: str, answers: Dict[str, Any], snapshot: CatalogueSnapshot):
+    cleaned = clean_text(text)
+    parse = await request.app.state.parser.parse(cleaned)
+    return triage(cleaned, parse, snapshot, "en", answers)
+
+
+def _phone_context(
+    snapshot: CatalogueSnapshot, text: str, result: Optional[Dict], answers: Dict[str, Any], **extra: Any
+) -> Dict[str, Any]:
+    events = []
+    for event in (result or {}).get("life_events", []):
+        title = console.event_titles(snapshot, [event["id"]])[0]
+        events.append({**event, "title": title, "percent": round(100 * event["confidence"])})
+    return {
+        "text": text,
+        "result": result,
+        "events": events,
+        "facts": console.fact_rows(snapshot, (result or {}).get("facts") or {}),
+        "fields": _answer_fields(snapshot, result or {}, answers),
+        "municipalities": sorted(snapshot.municipalities.by_name),
+        "unknown_value": UNKNOWN,
+        "error": None,
+        "error_field": None,
+        **extra,
+    }
+
+
+@router.get("/console/phone", response_class=HTMLResponse, include_in_schema=False)
+def phone_page(
+    request: Request,
+    signed_in: SignedIn = Depends(AGENT),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    return _render(request, "phone.html", signed_in, _phone_context(snapshot, "", None, {}))
+
+
+@router.post("/console/phone", response_class=HTMLResponse, include_in_schema=False)
+async def phone_triage(
+    request: Request,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    text, answers = str(form.get("text") or ""), _answers(form)
+    try:
+        result = await _run_triage(request, text, answers, snapshot)
+    except TriageInputError as error:
+        context = _phone_context(
+            snapshot, text, None, answers, error=str(error).replace("'text'", "The text"), error_field="text"
+        )
+        return _render(request, "phone.html", signed_in, context, status=422)
+    except BundleRequestError as error:
+        context = _phone_context(
+            snapshot, text, None, answers, error=f"That answer was not accepted: {error}", error_field=error.field
+        )
+        return _render(request, "phone.html", signed_in, context, status=422)
+    except NluUnavailable:
+        context = _phone_context(snapshot, text, None, answers, error=RECOGNITION_DOWN, error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=503)
+    return _render(request, "phone.html", signed_in, _phone_context(snapshot, text, result, answers))
+
+
+@router.post("/console/phone/case", include_in_schema=False)
+async def phone_save(
+    request: Request,
+    form: FormData = Depends(form_data),
+    signed_in: SignedIn = Depends(agent_form),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    """Save the call as a phone case, claimed by this agent, with the same summary a chat handoff has."""
+    text, answers = str(form.get("text") or ""), _answers(form)
+    try:
+        result = await _run_triage(request, text, answers, snapshot)
+    except (TriageInputError, BundleRequestError) as error:
+        context = _phone_context(snapshot, text, None, answers, error=str(error), error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=422)
+    except NluUnavailable:
+        context = _phone_context(snapshot, text, None, answers, error=RECOGNITION_DOWN, error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=503)
+    case_id = await run_in_threadpool(_save_phone_case, request, snapshot, result, signed_in)
+    return RedirectResponse(f"/console/cases/{case_id}?notice=phone_saved", status_code=303)
+
+
+def _save_phone_case(request: Request, snapshot: CatalogueSnapshot, result: Dict[str, Any], signed_in: SignedIn) -> int:
+    events = [event["id"] for event in result["life_events"]]
+    summary = {
+        "events": events,
+        "facts": result.get("facts") or {},
+        "reason": "phone_call",
+        "reason_detail": None,
+        "caller_said": result["text"],
+        "proposed_bundle": [service["id"] for service in result["bundle"]["services"]],
+        "open_questions": [question["fact"] for question in result["bundle"]["questions"]],
+    }
+    with session_scope(request.app.state.session_factory) as db_session:
+        case = cases.open_case(
+            db_session=db_session,
+            queue=console.phone_queue(snapshot, events, result["handoff"].get("queue")),
+            reason="urgent" if result["urgent"] else "phone_call",
+            summary=summary,
+            urgent=bool(result["urgent"]),
+            channel="phone",
+            status="claimed",
+            actor_id=signed_in.user.id,
+        )
+        console.audit(db_session, actor=signed_in, action="case.create_phone", case=case)
+        return case.id
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+def _report(
+    request: Request, db_session: Session, snapshot: CatalogueSnapshot, start: Optional[str], end: Optional[str]
+):
+    period = reports.date_range(start, end, _timezone(request))
+    return period, reports.build_report(db_session=db_session, snapshot=snapshot, period=period)
+
+
+@router.get("/console/reports", response_class=HTMLResponse, include_in_schema=False)
+def reports_page(
+    request: Request,
+    start: Optional[str] = Query(None, alias="from"),
+    end: Optional[str] = Query(None, alias="to"),
+    signed_in: SignedIn = Depends(AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    try:
+        period, report = _report(request, db_session, snapshot, start, end)
+    except reports.ReportRangeError as error:
+        period, report = _report(request, db_session, snapshot, None, None)
+        context = {"report": report, "error": str(error), "form": {"from": start or "", "to": end or ""}}
+        return _render(request, "reports.html", signed_in, {**context, **_report_helpers(report)}, status=422)
+    form = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    context = {"report": report, "error": None, "form": form}
+    return _render(request, "reports.html", signed_in, {**context, **_report_helpers(report)})
+
+
+def _report_helpers(report: Dict[str, Any]) -> Dict[str, Any]:
+    volume = [{**row, "count": row["total"]} for row in report["volume"]["rows"]]
+    return {
+        "volume_bars": reports.bars(volume),
+        "reason_bars": reports.bars(report["handoff"]["reasons"]),
+        "disposition_bars": reports.bars(report["dispositions"]),
+        "queue_bars": reports.bars([{**q, "count": q["cases"]} for q in report["queues"]]),
+        "percent": reports.percent,
+        "minutes": reports.minutes_text,
+        "csv_query": f"from={report['range']['from']}&to={report['range']['to']}",
+    }
+
+
+@router.get("/console/reports.csv", include_in_schema=False)
+def reports_csv(
+    request: Request,
+    start: Optional[str] = Query(None, alias="from"),
+    end: Optional[str] = Query(None, alias="to"),
+    _: SignedIn = Depends(AGENT),
+    db_session: Session = Depends(get_db_session, scope="function"),
+    snapshot: CatalogueSnapshot = Depends(get_snapshot),
+):
+    try:
+        period, report = _report(request, db_session, snapshot, start, end)
+    except reports.ReportRangeError as error:
+        raise HTTPException(422, str(error)) from None
+    filename = f"onewindow-report-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    return Response(
+        reports.to_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
