@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from bot.audit.service import record_unmatched
 from bot.cases import service as cases
 from bot.cases.directory import dispositions, queues
 from bot.cases.models import CaseRead, CaseRow
@@ -685,7 +686,15 @@ async def phone_triage(
     except NluUnavailable:
         context = _phone_context(snapshot, text, None, answers, error=RECOGNITION_DOWN, error_field="text")
         return _render(request, "phone.html", signed_in, context, status=503)
+    if result["unmatched"]:
+        await run_in_threadpool(_record_unmatched, request, result["text"])
     return _render(request, "phone.html", signed_in, _phone_context(snapshot, text, result, answers))
+
+
+def _record_unmatched(request: Request, text: str) -> None:
+    """A caller's question that matched no service feeds the catalogue's gap report."""
+    with session_scope(request.app.state.session_factory) as db_session:
+        record_unmatched(db_session, text, "phone")
 
 
 @router.post("/console/phone/case", include_in_schema=False)

@@ -15,6 +15,7 @@ from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from catalogue.snapshot import CatalogueSnapshot
 
 EVENT_THRESHOLD = 0.35
+UNPLACED_INTENTS = {"other_service", "out_of_scope", "nlu_fallback"}
 MAX_TEXT = 2000
 SPLIT = "+"
 
@@ -100,4 +101,5 @@ def triage(
         },
         "urgent": urgent,
         "safety": {"kind": safety.kind} if safety else None,
+        "unmatched": not event_ids and not urgent and intent.get("name") in UNPLACED_INTENTS,
     }

@@ -6,12 +6,15 @@ from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from bot.audit.service import record_unmatched
 from bot.triage.nlu import NluUnavailable
 from bot.triage.service import TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles
 from bot.users.models import SignedIn
 from catalogue.bundle import BundleRequestError
+from catalogue.database import get_db_session
 from catalogue.snapshot import CatalogueSnapshot
 from catalogue.views import get_snapshot
 
@@ -29,12 +32,16 @@ async def triage_message(
     body: TriageRequest,
     request: Request,
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
+    db_session: Session = Depends(get_db_session, scope="function"),
     _: SignedIn = Depends(api_roles("agent")),
 ) -> Dict[str, Any]:
     try:
         text = clean_text(body.text)
         parse = await request.app.state.parser.parse(text)
-        return triage(text, parse, snapshot, body.lang, body.facts)
+        result = triage(text, parse, snapshot, body.lang, body.facts)
+        if result["unmatched"]:
+            record_unmatched(db_session, text, "triage")  # the catalogue's gap report
+        return result
     except TriageInputError as error:
         raise HTTPException(422, [{"loc": ["body", "text"], "msg": str(error), "type": "value_error"}]) from None
     except BundleRequestError as error:

@@ -493,3 +493,21 @@ def test_case_actions_are_audited(console_app, ana, ben):
     assert all(d["reference"] == case["reference"] for d in details)
     assert details[3]["queue"] == "general" and "note" not in details[3]  # codes, never what people wrote
     assert details[5]["disposition"] == "resolved_tier1"
+
+
+def test_phone_question_that_matches_nothing_feeds_the_gap_report(console_app, ana):
+    from sqlalchemy import select
+
+    from bot.audit.models import UnmatchedQuestionRow
+    from catalogue.database import session_scope
+
+    console_app.state.parser = ParserStub(intent="other_service", confidence=0.88)
+    assert (
+        ana.post("/console/phone", {"text": "how do I renew a fishing licence, call me 416-555-0199"}).status_code
+        == 200
+    )
+    with session_scope(console_app.state.session_factory) as session:
+        rows = list(session.execute(select(UnmatchedQuestionRow)).scalars())
+    assert [(row.source, "[PHONE]" in row.text_redacted, "0199" in row.text_redacted) for row in rows] == [
+        ("phone", True, False)
+    ]

@@ -85,3 +85,12 @@ def test_heldout_file_is_well_formed(seed_snapshot):
 
     cases = load_cases(Path(__file__).resolve().parents[1] / "nlu_heldout" / "cases.yml", seed_snapshot)
     assert len(cases) >= 150
+
+
+def test_unplaced_question_is_flagged_for_the_gap_report(seed_snapshot):
+    from bot.triage.service import triage
+
+    parse = {"intent": {"name": "other_service", "confidence": 0.9}, "intent_ranking": [], "entities": []}
+    assert triage("where do I get a fishing licence", parse, seed_snapshot)["unmatched"] is True
+    parse = {"intent": {"name": "birth", "confidence": 0.9}, "intent_ranking": [{"name": "birth", "confidence": 0.9}]}
+    assert triage("we had a baby", parse, seed_snapshot)["unmatched"] is False
