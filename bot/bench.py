@@ -25,8 +25,8 @@ def percentile(values: List[float], share: float) -> float:
 
 
 def bundle_bench() -> List[Dict[str, float]]:
-    from catalogue.bench import measure
-    from catalogue.loading import read_catalogue
+    from onewindow_catalogue.bench import measure
+    from onewindow_catalogue.loading import read_catalogue
 
     return measure(read_catalogue(ROOT / "catalogue" / "seed"))
 

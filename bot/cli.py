@@ -23,8 +23,9 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "catalogue" / "seed"
 
 
 def _session_factory():  # type: ignore[no-untyped-def]
+    from onewindow_catalogue.database import make_engine, make_session_factory
+
     from bot.schema import create_schema
-    from catalogue.database import make_engine, make_session_factory
 
     engine = make_engine(get_settings().resolved_database_url())
     create_schema(engine)
@@ -42,10 +43,10 @@ def db_init(
     reseed: bool = typer.Option(False, help="replace the published catalogue with the seed even if not empty"),
 ) -> None:
     """Create the tables; load the seed catalogue into an empty database."""
-    from catalogue import service
-    from catalogue.database import session_scope
-    from catalogue.loading import read_catalogue
-    from catalogue.validation import CatalogueInvalid
+    from onewindow_catalogue import service
+    from onewindow_catalogue.database import session_scope
+    from onewindow_catalogue.loading import read_catalogue
+    from onewindow_catalogue.validation import CatalogueInvalid
 
     factory = _session_factory()
     _ensure_first_admin(factory)
@@ -66,9 +67,10 @@ def _ensure_first_admin(factory) -> None:  # type: ignore[no-untyped-def]
     """The first admin account, its password printed once (it is stored hashed)."""
     import secrets
 
+    from onewindow_catalogue.database import session_scope
+
     from bot.users import service as users
     from bot.users.models import UserCreate
-    from catalogue.database import session_scope
 
     with session_scope(factory) as session:
         if users.has_admin(db_session=session):
@@ -94,11 +96,11 @@ def users_add(
     ),
 ) -> None:
     """Add an account."""
+    from onewindow_catalogue.database import session_scope
     from pydantic import ValidationError
 
     from bot.users import service as users
     from bot.users.models import UserCreate
-    from catalogue.database import session_scope
 
     if password is None:
         password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
@@ -117,8 +119,9 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List accounts."""
+    from onewindow_catalogue.database import session_scope
+
     from bot.users import service as users
-    from catalogue.database import session_scope
 
     with session_scope(_session_factory()) as session:
         for user in users.get_all(db_session=session):
@@ -130,8 +133,9 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: str = typer.Argument(..., help="the user name")) -> None:
     """Disable an account and end its sessions and API tokens."""
+    from onewindow_catalogue.database import session_scope
+
     from bot.users import service as users
-    from catalogue.database import session_scope
 
     try:
         with session_scope(_session_factory()) as session:
@@ -144,7 +148,7 @@ def users_disable(username: str = typer.Argument(..., help="the user name")) -> 
 @catalogue_app.command("validate")
 def catalogue_validate(path: Path = typer.Argument(..., help="a seed folder, or one YAML/JSON file")) -> None:
     """Check a catalogue; print one line per problem (file:entry:field: message)."""
-    from catalogue.loading import check_path
+    from onewindow_catalogue.loading import check_path
 
     catalogue, problems = check_path(path)
     for problem in problems:
@@ -160,10 +164,10 @@ def catalogue_validate(path: Path = typer.Argument(..., help="a seed folder, or 
 @catalogue_app.command("import")
 def catalogue_import(path: Path = typer.Argument(..., help="a seed folder, or one YAML/JSON file")) -> None:
     """Replace the published catalogue with a validated one (all or nothing)."""
-    from catalogue import service
-    from catalogue.database import session_scope
-    from catalogue.loading import read_catalogue
-    from catalogue.validation import CatalogueInvalid
+    from onewindow_catalogue import service
+    from onewindow_catalogue.database import session_scope
+    from onewindow_catalogue.loading import read_catalogue
+    from onewindow_catalogue.validation import CatalogueInvalid
 
     try:
         catalogue = read_catalogue(path)
@@ -181,9 +185,9 @@ def catalogue_export(
     format: str = typer.Option("seed", "--format", help="seed (YAML/JSON by suffix), yaml, json, csv or jsonld"),
 ) -> None:
     """Write the published catalogue in the seed format, as CSV, or as JSON-LD (CPSV-AP 3.2)."""
-    from catalogue import service
-    from catalogue.database import session_scope
-    from catalogue.loading import dump_catalogue
+    from onewindow_catalogue import service
+    from onewindow_catalogue.database import session_scope
+    from onewindow_catalogue.loading import dump_catalogue
 
     if format not in ("seed", "yaml", "json", "csv", "jsonld"):
         _fail("--format must be seed, yaml, json, csv or jsonld")
@@ -205,8 +209,9 @@ def _export_as(catalogue, path: Path, format: str) -> None:  # type: ignore[no-u
 
 def _record_versions(session, catalogue, author: str) -> None:  # type: ignore[no-untyped-def]
     """Start (or continue) every service's version history from what was just loaded."""
+    from onewindow_catalogue.drafts import service as drafts
+
     from bot.audit import service as audit
-    from catalogue.drafts import service as drafts
 
     changed = drafts.record_import(db_session=session, catalogue=catalogue, author=author)
     audit.record(session, None, "catalogue.import", "catalogue", author,
@@ -218,8 +223,9 @@ def catalogue_review_due(
     days: Optional[int] = typer.Option(None, help="overdue when not checked for this many days (default: setting)"),
 ) -> None:
     """List entries overdue for a check against their source, and services no owner keeps."""
+    from onewindow_catalogue.database import session_scope
+
     from bot.catalogue_admin.upkeep import review_due_lines
-    from catalogue.database import session_scope
 
     with session_scope(_session_factory()) as session:
         for line in review_due_lines(session, days if days is not None else get_settings().review_after_days):
@@ -233,7 +239,7 @@ def bundle(
     lang: str = typer.Option("en", help="language of the text"),
 ) -> None:
     """Print the bundle for life events and facts as JSON."""
-    from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+    from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 
     raw = {}
     for item in fact or []:
@@ -457,8 +463,9 @@ def purge(
     """Delete old conversations and closed cases, keeping only anonymous counts for reports."""
     import datetime as dt
 
+    from onewindow_catalogue.database import session_scope
+
     from bot.retention import service as retention
-    from catalogue.database import session_scope
 
     try:
         age = retention.parse_age(older_than) if older_than else dt.timedelta(days=get_settings().retention_days)
@@ -476,8 +483,8 @@ def purge(
 
 
 def _snapshot():  # type: ignore[no-untyped-def]
-    from catalogue.database import session_scope
-    from catalogue.snapshot import SnapshotCache
+    from onewindow_catalogue.database import session_scope
+    from onewindow_catalogue.snapshot import SnapshotCache
 
     with session_scope(_session_factory()) as session:
         return SnapshotCache().get(session)

@@ -11,9 +11,9 @@ import statistics
 import time
 from typing import Dict, List
 
-from catalogue.bundle import build_bundle, parse_facts
-from catalogue.seed_format import Catalogue
-from catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.bundle import build_bundle, parse_facts
+from onewindow_catalogue.seed_format import Catalogue
+from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 
 def generated_catalogue(seed: Catalogue, size: int, rng: random.Random) -> Catalogue:

@@ -13,11 +13,11 @@ import heapq
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from catalogue import conditions
-from catalogue.deadlines import due_date
-from catalogue.municipalities import Municipality
-from catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
-from catalogue.text import localise
+from onewindow_catalogue import conditions
+from onewindow_catalogue.deadlines import due_date
+from onewindow_catalogue.municipalities import Municipality
+from onewindow_catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
+from onewindow_catalogue.text import localise
 
 APPLIES, MAY_APPLY = "applies", "may_apply"
 MUNICIPALITY_FACT = "municipality"

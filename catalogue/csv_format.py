@@ -13,9 +13,9 @@ import io
 import json
 from typing import Any, Dict, List, Tuple
 
-from catalogue.seed_format import Service
-from catalogue.text import SUPPORTED_LANGUAGES
-from catalogue.validation import Problem
+from onewindow_catalogue.seed_format import Service
+from onewindow_catalogue.text import SUPPORTED_LANGUAGES
+from onewindow_catalogue.validation import Problem
 
 TEXTS = {"name": "name", "summary": "summary", "applies_when": "applies_when.text", "deadline": "deadline.text",
          "fee": "fee.text", "processing_time": "processing_time", "notes": "notes"}

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from typing import Sequence
 
-from catalogue.seed_format import DueRule, Period
+from onewindow_catalogue.seed_format import DueRule, Period
 
 
 def due_date(rules: Sequence[DueRule], event_date: dt.date | None) -> dt.date | None:

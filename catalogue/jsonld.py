@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
-from catalogue.seed_format import Catalogue, Channel, Service
-from catalogue.text import LocalText
+from onewindow_catalogue.seed_format import Catalogue, Channel, Service
+from onewindow_catalogue.text import LocalText
 
 CONTEXT = {
     "@version": 1.1,

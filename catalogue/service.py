@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import List
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
-
-from catalogue.facts import Fact
-from catalogue.models import (
+from onewindow_catalogue.facts import Fact
+from onewindow_catalogue.models import (
     CatalogueRevisionRow,
     FactRow,
     LifeEventRow,
@@ -18,7 +15,9 @@ from catalogue.models import (
     ServiceRelationRow,
     ServiceRow,
 )
-from catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
+from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 
 def current_revision(*, db_session: Session) -> int:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence
 
-from catalogue import conditions
-from catalogue.municipalities import MunicipalityDirectory
-from catalogue.seed_format import Catalogue
+from onewindow_catalogue import conditions
+from onewindow_catalogue.municipalities import MunicipalityDirectory
+from onewindow_catalogue.seed_format import Catalogue
 
 
 @dataclass(frozen=True)

@@ -14,28 +14,28 @@ SEED_DIR = ROOT / "catalogue" / "seed"
 
 @pytest.fixture(scope="session")
 def mini_catalogue():
-    from catalogue.loading import read_catalogue
+    from onewindow_catalogue.loading import read_catalogue
 
     return read_catalogue(FIXTURES / "mini_catalogue.yml")
 
 
 @pytest.fixture(scope="session")
 def mini_snapshot(mini_catalogue):
-    from catalogue.snapshot import CatalogueSnapshot
+    from onewindow_catalogue.snapshot import CatalogueSnapshot
 
     return CatalogueSnapshot.build(mini_catalogue, revision=1)
 
 
 @pytest.fixture(scope="session")
 def seed_catalogue():
-    from catalogue.loading import read_catalogue
+    from onewindow_catalogue.loading import read_catalogue
 
     return read_catalogue(SEED_DIR)
 
 
 @pytest.fixture(scope="session")
 def seed_snapshot(seed_catalogue):
-    from catalogue.snapshot import CatalogueSnapshot
+    from onewindow_catalogue.snapshot import CatalogueSnapshot
 
     return CatalogueSnapshot.build(seed_catalogue, revision=1)
 
@@ -54,10 +54,11 @@ def settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory):
     """A SQLite file with every table and the seed catalogue, made once per run."""
+    from onewindow_catalogue import service
+    from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
+    from onewindow_catalogue.loading import read_catalogue
+
     from bot.schema import create_schema
-    from catalogue import service
-    from catalogue.database import make_engine, make_session_factory, session_scope
-    from catalogue.loading import read_catalogue
 
     path = tmp_path_factory.mktemp("seeded") / "onewindow.db"
     engine = make_engine(f"sqlite:///{path}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from onewindow_catalogue.database import Base
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
-
-from catalogue.database import Base
 
 SOURCES = ("chat", "triage", "phone")
 

@@ -10,18 +10,18 @@ from typing import Any, Dict, List
 
 import yaml
 from fastapi.responses import Response
+from onewindow_catalogue import csv_format, jsonld
+from onewindow_catalogue import service as catalogue_service
+from onewindow_catalogue.drafts import service as drafts
+from onewindow_catalogue.drafts.entries import entry_dict, parse_entry
+from onewindow_catalogue.loading import catalogue_to_dict
+from onewindow_catalogue.seed_format import Catalogue, Service
+from onewindow_catalogue.validation import Problem
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin.workflow import ensure_can_edit
 from bot.users.models import SignedIn
-from catalogue import csv_format, jsonld
-from catalogue import service as catalogue_service
-from catalogue.drafts import service as drafts
-from catalogue.drafts.entries import entry_dict, parse_entry
-from catalogue.loading import catalogue_to_dict
-from catalogue.seed_format import Catalogue, Service
-from catalogue.validation import Problem
 
 MEDIA_TYPES = {"jsonld": "application/ld+json", "csv": "text/csv; charset=utf-8",
                "yaml": "application/yaml; charset=utf-8", "json": "application/json"}

@@ -8,9 +8,8 @@ import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
-
-from catalogue.text import SUPPORTED_LANGUAGES
-from catalogue.validation import Problem
+from onewindow_catalogue.text import SUPPORTED_LANGUAGES
+from onewindow_catalogue.validation import Problem
 
 TEXT_FIELDS = ("name", "summary", "applies_when.text", "deadline.text", "fee.text", "processing_time", "notes")
 LIST_FIELDS = ("life_events", "requires", "covers")

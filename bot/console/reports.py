@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import localise
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,8 +26,6 @@ from bot.cases.directory import dispositions, queues
 from bot.cases.models import CaseEventRow, CaseRow
 from bot.console.service import minutes_between, reason_label
 from bot.conversations.models import ConversationRow, MessageRow
-from catalogue.snapshot import CatalogueSnapshot
-from catalogue.text import localise
 
 DEFAULT_DAYS = 30
 NO_EVENT = "none"

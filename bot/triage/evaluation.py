@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set
 
 import yaml
-
-from catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 
 class CasesFileError(ValueError):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
+from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+
 from bot.handoff.rules import decide
 from bot.privacy import redact
 from bot.safety import detect
-from catalogue.bundle import BundleRequestError, build_bundle, parse_facts
-from catalogue.snapshot import CatalogueSnapshot
 
 EVENT_THRESHOLD = 0.35
 UNPLACED_INTENTS = {"other_service", "out_of_scope", "nlu_fallback"}

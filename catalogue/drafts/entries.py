@@ -7,11 +7,10 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
+from onewindow_catalogue.municipalities import MunicipalityDirectory, load_directory
+from onewindow_catalogue.seed_format import Catalogue, Service
+from onewindow_catalogue.validation import Problem, check_catalogue
 from pydantic import ValidationError
-
-from catalogue.municipalities import MunicipalityDirectory, load_directory
-from catalogue.seed_format import Catalogue, Service
-from catalogue.validation import Problem, check_catalogue
 
 SECTION = "services"
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-from catalogue.seed_format import Catalogue, Service
+from onewindow_catalogue.seed_format import Catalogue, Service
 
 
 @dataclass(frozen=True)

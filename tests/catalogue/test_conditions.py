@@ -1,9 +1,8 @@
 import datetime as dt
 
 import pytest
-
-from catalogue.conditions import check_shape, evaluate, facts_in
-from catalogue.facts import Fact
+from onewindow_catalogue.conditions import check_shape, evaluate, facts_in
+from onewindow_catalogue.facts import Fact
 
 FACTS = {
     "has_employees": Fact(id="has_employees", type="boolean", question={"en": "?"}),

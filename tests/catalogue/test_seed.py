@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from catalogue.bundle import build_bundle, parse_facts
+from onewindow_catalogue.bundle import build_bundle, parse_facts
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "catalogue" / "services.json"
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from catalogue.loading import check_path, dump_catalogue, read_catalogue
-from catalogue.validation import CatalogueInvalid
+from onewindow_catalogue.loading import check_path, dump_catalogue, read_catalogue
+from onewindow_catalogue.validation import CatalogueInvalid
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

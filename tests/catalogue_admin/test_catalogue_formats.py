@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 
-from catalogue import service as catalogue_service
-from catalogue.csv_format import read_entries, write_services
-from catalogue.database import session_scope
-from catalogue.drafts import service as drafts
-from catalogue.drafts.diff import diff, three_way
-from catalogue.drafts.entries import entry_dict, parse_entry
-from catalogue.jsonld import CONTEXT, to_jsonld
-from catalogue.seed_format import Service
+from onewindow_catalogue import service as catalogue_service
+from onewindow_catalogue.csv_format import read_entries, write_services
+from onewindow_catalogue.database import session_scope
+from onewindow_catalogue.drafts import service as drafts
+from onewindow_catalogue.drafts.diff import diff, three_way
+from onewindow_catalogue.drafts.entries import entry_dict, parse_entry
+from onewindow_catalogue.jsonld import CONTEXT, to_jsonld
+from onewindow_catalogue.seed_format import Service
 
 
 def test_csv_round_trip_of_the_whole_seed(seed_catalogue):
