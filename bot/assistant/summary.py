@@ -1,0 +1,120 @@
+"""A bundle as chat text: grouped by order of government, numbered in the
+order to do things, with deadlines, documents and where to go."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.assistant.conversation import join_words
+from bot.assistant.messages import say
+
+MAX_DOCUMENTS = 4
+
+
+def _how(service: Mapping[str, Any]) -> Optional[str]:
+    channels = service.get("channels") or []
+    for channel in channels:
+        if channel.get("url"):
+            return channel["url"]
+    if service.get("url"):
+        return service["url"]
+    for channel in channels:
+        if channel.get("phone"):
+            return channel["phone"]
+    for channel in channels:
+        if channel.get("note"):
+            return channel["note"]
+    return None
+
+
+def _deadline(service: Mapping[str, Any], lang: str) -> Optional[str]:
+    deadline = service.get("deadline")
+    if not deadline or not deadline.get("text"):
+        return None
+    if deadline.get("date") and deadline.get("overdue"):
+        return say("deadline_overdue", lang, text=deadline["text"], date=deadline["date"])
+    if deadline.get("date"):
+        return say("deadline_date", lang, text=deadline["text"], date=deadline["date"])
+    return say("deadline", lang, text=deadline["text"])
+
+
+def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, str], lang: str) -> List[str]:
+    organisation = (service.get("organisation") or {}).get("name")
+    if service.get("covered_by"):
+        covering = names.get(service["covered_by"], service["covered_by"])
+        return [f"{number}. {service['name']}: {say('included_in', lang, name=covering)}"]
+    head = f"{number}. {service['name']}"
+    if organisation:
+        head += f" ({organisation})"
+    lines = [head]
+    if service.get("status") == "may_apply" and service.get("reason"):
+        reason = service["reason"]
+        lines.append("   " + say("may_apply", lang, reason=reason[:1].lower() + reason[1:]))
+    deadline = _deadline(service, lang)
+    if deadline:
+        lines.append("   " + deadline)
+    documents = [d for d in service.get("documents") or [] if d][:MAX_DOCUMENTS]
+    if documents:
+        lines.append("   " + say("documents", lang, documents="; ".join(documents)))
+    how = _how(service)
+    if how:
+        lines.append("   " + say("how", lang, how=how))
+    return lines
+
+
+def bundle_text(bundle: Mapping[str, Any], lang: str = "en") -> str:
+    """The whole checklist as text (the widget renders the JSON instead)."""
+    services = list(bundle.get("services") or [])
+    if not services:
+        return say("bundle_empty", lang)
+    events = join_words([e.get("title", e.get("id", "")).lower() for e in bundle.get("events") or []], lang)
+    municipality = (
+        (bundle.get("municipality") or {}).get("name") if isinstance(bundle.get("municipality"), dict) else None
+    )
+    place = say("bundle_place", lang, municipality=municipality) if municipality else ""
+    count = sum(1 for s in services if not s.get("covered_by"))
+    things = say("thing" if count == 1 else "things", lang)
+    parts = [say("bundle_intro", lang, events=events, place=place, count=count, things=things)]
+
+    names = {s["id"]: s["name"] for s in services}
+    groups: Dict[str, List[str]] = {}
+    order: List[str] = []
+    for number, service in enumerate(services, start=1):
+        level = service.get("level") or "other"
+        if level not in groups:
+            groups[level] = []
+            order.append(level)
+        groups[level].extend(_service_lines(number, service, names, lang))
+    for level in order:
+        heading_key = f"level_headings.{level}"
+        try:
+            heading = say(heading_key, lang)
+        except KeyError:
+            heading = level.title()
+        if level == "municipal" and municipality:
+            heading = f"{heading} ({municipality})"
+        parts.append(heading + "\n" + "\n".join(groups[level]))
+    return "\n\n".join(parts)
+
+
+def more_questions_text(count: int, lang: str = "en") -> str:
+    return say(
+        "more_questions_offer",
+        lang,
+        count=count,
+        questions=say("question_word" if count == 1 else "questions_word", lang),
+        them=say("it_word" if count == 1 else "them_word", lang),
+    )
+
+
+def bundle_buttons(more_questions: int, lang: str = "en") -> List[Dict[str, str]]:
+    buttons = []
+    if more_questions:
+        buttons.append({"title": say("more_questions_button", lang), "payload": "/affirm"})
+    buttons += [
+        {"title": say("show_again_button", lang), "payload": "/show_bundle"},
+        {"title": say("download_button", lang), "payload": "/download_bundle"},
+        {"title": say("start_over_button", lang), "payload": "/start_over"},
+        {"title": say("human_button", lang), "payload": "/request_human"},
+    ]
+    return buttons

@@ -1,0 +1,431 @@
+"""Rule-based recognition of catalogue facts in free text (no Rasa needed).
+
+Cue phrases come from bot/components/fact_cues.yml, municipality names from
+the catalogue's municipality directory (official names, short names and
+aliases). The Rasa component (fact_extractor.py) and the assistant's answer
+parsing (bot/assistant/answers.py) share this one matcher.
+
+Two modes:
+- contextual (a whole message): cues that need context get it ("my mother"
+  only means relationship_to_deceased=child near a word about a death;
+  "Alberta" only means arrived_from=province after "from"), and ambiguous
+  municipality names ("King", "Tiny") need a capital and a place word;
+- answer (the reply to one question about one fact): those requirements are
+  relaxed, since the question supplies the context.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+import yaml
+
+from bot.components.spacy_loader import blank_english, load_spacy
+
+CUES_PATH = Path(__file__).with_name("fact_cues.yml")
+MUNICIPALITY = "municipality"
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+MAX_TEXT_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class FactMention:
+    """One place in a text that states a fact's value."""
+
+    fact: str
+    value: str
+    start: int
+    end: int
+    text: str
+    distance: int = 0  # tokens to the nearest context word (cues with `near`)
+    origin: bool = False  # a municipality named after "from"
+
+
+@dataclass
+class _Group:
+    fact: str
+    key: str
+    value: Optional[str]  # None: shadows other mentions of the fact
+    near: Optional[str] = None
+    not_near: Optional[str] = None
+    before: Optional[str] = None
+    negatable: bool = False
+    regexes: List[re.Pattern] = field(default_factory=list)
+
+
+@dataclass
+class _Raw:
+    group: _Group
+    start: int  # token indices
+    end: int
+    from_pattern: bool = False
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _as_list(value: Any) -> List[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value]
+
+
+class FactMatcher:
+    """Finds fact values in text; build once per process (see `default()`)."""
+
+    def __init__(self, cues: Mapping[str, Any], municipality_names: Iterable[Tuple[str, str]]) -> None:
+        spacy = load_spacy()
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.nlp = blank_english()
+        self._lock = threading.Lock()
+        settings = cues.get("settings", {}) or {}
+        self.window = int(settings.get("context_window", 8))
+        self.negation_window = int(settings.get("negation_window", 3))
+        self.negation_words = {w.lower() for w in _as_list(settings.get("negation_words"))}
+        self.uncertain_words = {w.lower() for w in _as_list(settings.get("uncertain_words"))}
+        self.uncertain_after = {"or"}
+        self.clause_breaks = {w.lower() for w in _as_list(settings.get("clause_breaks"))}
+
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(self.nlp.vocab)
+        self.context = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.places = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.groups: Dict[str, _Group] = {}
+        self.context_lists: Dict[str, List[str]] = {}
+        self._spacy = spacy
+
+        for name, words in (cues.get("word_lists") or {}).items():
+            self._add_context_list(name, _as_list(words))
+        self._add_phrases(self.context, "ignore", _as_list(cues.get("ignore")))
+
+        self.relation_words: Set[str] = set()
+        for fact, values in (cues.get("facts") or {}).items():
+            for key, spec in (values or {}).items():
+                self._add_group(fact, str(key), spec or {})
+                if fact == "relationship_to_deceased":
+                    self.relation_words.update(p.lower() for p in _as_list((spec or {}).get("phrases")) if " " not in p)
+
+        muni = cues.get("municipality") or {}
+        self.ambiguous = {w.lower() for w in _as_list(muni.get("ambiguous"))}
+        self.place_words = {w.lower() for w in _as_list(muni.get("place_words"))}
+        self.municipal_words = {w.lower() for w in _as_list(muni.get("municipal_words"))}
+        self.foreign_followers = {w.lower() for w in _as_list(muni.get("foreign_followers"))}
+        self.official: Dict[str, str] = {}
+        by_official: Dict[str, List[str]] = {}
+        for surface, official in municipality_names:
+            self.official[surface.lower()] = official
+            by_official.setdefault(official, []).append(surface)
+        for official, surfaces in by_official.items():
+            self._add_phrases(self.places, f"muni|{official}", surfaces)
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _add_phrases(self, matcher: Any, key: str, phrases: Sequence[str]) -> None:
+        docs = [self.nlp.make_doc(p.translate(APOSTROPHES)) for p in phrases if p and p.strip()]
+        if docs:
+            matcher.add(key, docs)
+
+    def _add_context_list(self, name: str, words: List[str]) -> str:
+        if name not in self.context_lists:
+            self.context_lists[name] = words
+            self._add_phrases(self.context, f"ctx|{name}", words)
+        return name
+
+    def _context_ref(self, value: Any, owner: str) -> Optional[str]:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            if value not in self.context_lists:
+                raise ValueError(f"fact_cues.yml: {owner} refers to unknown word list {value!r}")
+            return value
+        return self._add_context_list(f"{owner}|inline", _as_list(value))
+
+    def _add_group(self, fact: str, key: str, spec: Mapping[str, Any]) -> None:
+        group_id = f"{fact}|{key}"
+        value = None if key == "_ignore" else str(spec.get("value", key))
+        group = _Group(
+            fact=fact,
+            key=key,
+            value=value,
+            near=self._context_ref(spec.get("near"), f"{group_id}|near"),
+            not_near=self._context_ref(spec.get("not_near"), f"{group_id}|not_near"),
+            before=self._context_ref(spec.get("before"), f"{group_id}|before"),
+            negatable=bool(spec.get("negatable", False)),
+            regexes=[re.compile(r, re.IGNORECASE) for r in _as_list(spec.get("regex"))],
+        )
+        self.groups[group_id] = group
+        self._add_phrases(self.phrases, group_id, _as_list(spec.get("phrases")))
+        patterns = spec.get("patterns") or []
+        if patterns:
+            self.patterns.add(group_id, [list(p) for p in patterns])
+
+    @classmethod
+    def from_files(cls, cues_path: Path = CUES_PATH, seed_dir: Optional[Path] = None) -> FactMatcher:
+        from onewindow_catalogue.municipalities import SEED_DIR, load_directory
+
+        cues = yaml.safe_load(Path(cues_path).read_text(encoding="utf-8")) or {}
+        directory = load_directory(seed_dir or SEED_DIR)
+        return cls(cues, directory.names_for_matching())
+
+    # -- matching -------------------------------------------------------------------------------
+
+    def facts(self) -> Set[str]:
+        return {group.fact for group in self.groups.values()} | {MUNICIPALITY}
+
+    def mentions(self, text: str, contextual: bool = True, only: Optional[Iterable[str]] = None) -> List[FactMention]:
+        """Every accepted mention (several per fact possible), in text order."""
+        text = (text or "")[:MAX_TEXT_CHARS]
+        if not text.strip():
+            return []
+        wanted = set(only) if only is not None else None
+        clean = text.translate(APOSTROPHES)
+        with self._lock:  # spaCy matchers are not guaranteed thread-safe
+            doc = self.nlp.make_doc(clean)
+            phrase_hits = self.phrases(doc)
+            pattern_hits = self.patterns(doc)
+            context_hits = self.context(doc)
+            place_hits = self.places(doc)
+        strings = self.nlp.vocab.strings
+
+        ignore_spans: List[Tuple[int, int]] = []
+        context: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in context_hits:
+            key = strings[match_id]
+            if key == "ignore":
+                ignore_spans.append((start, end))
+            else:
+                context.setdefault(key[4:], []).append((start, end))
+        # a context word inside an ignored phrase ("real estate") does not count
+        for name, spans in context.items():
+            context[name] = [s for s in spans if not _shadowed(s, ignore_spans)]
+
+        raw: List[_Raw] = []
+        for match_id, start, end in phrase_hits:
+            group = self.groups.get(strings[match_id])
+            if group is not None:
+                raw.append(_Raw(group, start, end))
+        for match_id, start, end in pattern_hits:
+            group = self.groups.get(strings[match_id])
+            if group is not None:
+                raw.append(_Raw(group, start, end, from_pattern=True))
+        for group in self.groups.values():
+            for regex in group.regexes:
+                for found in regex.finditer(clean):
+                    span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        raw.append(_Raw(group, span.start, span.end, from_pattern=True))
+
+        results: List[FactMention] = []
+        by_fact: Dict[str, List[_Raw]] = {}
+        for item in raw:
+            if wanted is not None and item.group.fact not in wanted:
+                continue
+            if _shadowed((item.start, item.end), ignore_spans):
+                continue
+            by_fact.setdefault(item.group.fact, []).append(item)
+        for items in by_fact.values():
+            shadows = [(i.start, i.end) for i in items if i.group.value is None]
+            kept = _longest_first(
+                [i for i in items if i.group.value is not None and not _shadowed((i.start, i.end), shadows)]
+            )
+            for item in kept:
+                mention = self._accept(doc, item, context, contextual)
+                if mention is not None:
+                    results.append(mention)
+
+        if wanted is None or MUNICIPALITY in wanted:
+            longer_places = [(i.start, i.end) for i in raw if i.group.fact == "arrived_from"] + ignore_spans
+            results.extend(self._municipalities(doc, place_hits, longer_places, context, contextual))
+        results.sort(key=lambda m: (m.start, m.end))
+        return results
+
+    def extract(self, text: str, contextual: bool = True, only: Optional[Iterable[str]] = None) -> List[FactMention]:
+        """At most one mention per fact: the value the text settles on."""
+        grouped: Dict[str, List[FactMention]] = {}
+        for mention in self.mentions(text, contextual=contextual, only=only):
+            grouped.setdefault(mention.fact, []).append(mention)
+        chosen: List[FactMention] = []
+        for fact, mentions in grouped.items():
+            pick = _choose_municipality(mentions) if fact == MUNICIPALITY else _choose_value(mentions)
+            if pick is not None:
+                chosen.append(pick)
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def _accept(
+        self, doc: Any, item: _Raw, context: Mapping[str, List[Tuple[int, int]]], contextual: bool
+    ) -> Optional[FactMention]:
+        group = item.group
+        distance = 0
+        if contextual:
+            if group.near:
+                distance = _nearest(item, context.get(group.near, []))
+                if distance > self.window:
+                    return None
+            if group.not_near and _nearest(item, context.get(group.not_near, [])) <= self.window:
+                return None
+            if group.before and not any(0 <= item.start - end <= 2 for _, end in context.get(group.before, [])):
+                return None
+        if self._uncertain(doc, item):
+            return None
+        value = group.value or ""
+        if self._negated(doc, item.start):
+            if group.negatable and value == "true":
+                value = "false"
+            elif group.negatable:
+                return None
+        if group.fact == "relationship_to_deceased" and not item.from_pattern:
+            value = self._relationship(doc, item, value)
+            if value is None:
+                return None
+        span = doc[item.start : item.end]
+        return FactMention(group.fact, value, span.start_char, span.end_char, span.text, distance)
+
+    def _clause_before(self, doc: Any, start: int, width: int) -> List[str]:
+        words: List[str] = []
+        index = start - 1
+        while index >= 0 and len(words) < width:
+            word = doc[index].lower_
+            if word in self.clause_breaks:
+                break
+            words.append(word)
+            index -= 1
+        return words
+
+    def _negated(self, doc: Any, start: int) -> bool:
+        return any(word in self.negation_words for word in self._clause_before(doc, start, self.negation_window))
+
+    def _uncertain(self, doc: Any, item: _Raw) -> bool:
+        if any(word in self.uncertain_words for word in self._clause_before(doc, item.start, self.negation_window + 1)):
+            return True
+        after = [t.lower_ for t in doc[item.end : item.end + 2]]
+        return bool(after) and after[0] in self.uncertain_after
+
+    def _relationship(self, doc: Any, item: _Raw, value: str) -> Optional[str]:
+        """ "my wife's father" and "his mother" (said by someone else) are in-laws or
+        other relatives; the possessor in "my wife's father" is not the deceased."""
+        after = [t.lower_ for t in doc[item.end : item.end + 2]]
+        if after[:1] == ["'s"] or after[:1] == ["s"]:
+            following = doc[item.end + 1 : item.end + 4]
+            if any(self._is_relation_word(t.lower_) for t in following):
+                return None
+        before = [t.lower_ for t in doc[max(0, item.start - 3) : item.start]]
+        if len(before) >= 2 and before[-1] in ("'s", "s") and self._is_relation_word(before[-2]):
+            return "other_relative"
+        if before[-1:] and before[-1] in ("his", "her", "their") and value in ("child", "parent", "sibling"):
+            return "other_relative"
+        return value
+
+    def _is_relation_word(self, word: str) -> bool:
+        return word in self.relation_words
+
+    def _municipalities(
+        self,
+        doc: Any,
+        place_hits: Sequence[Tuple[int, int, int]],
+        longer_places: Sequence[Tuple[int, int]],
+        context: Mapping[str, List[Tuple[int, int]]],
+        contextual: bool,
+    ) -> List[FactMention]:
+        strings = self.nlp.vocab.strings
+        candidates = []
+        for match_id, start, end in place_hits:
+            if _shadowed((start, end), longer_places):
+                continue
+            candidates.append(_Raw(_Group(MUNICIPALITY, "", strings[match_id][5:]), start, end))
+        found: List[FactMention] = []
+        origins = context.get("origin", [])
+        for item in _longest_first(candidates):
+            span = doc[item.start : item.end]
+            surface = span.text.lower()
+            if contextual and surface in self.ambiguous and not self._placed(doc, item):
+                continue
+            if self._foreign(doc, item.end):
+                continue
+            origin = any(0 <= item.start - end <= 2 for _, end in origins)
+            found.append(
+                FactMention(MUNICIPALITY, item.group.value or "", span.start_char, span.end_char, span.text, 0, origin)
+            )
+        return found
+
+    def _placed(self, doc: Any, item: _Raw) -> bool:
+        span = doc[item.start : item.end]
+        capitalised = any(t.text[:1].isupper() for t in span if t.lower_ not in ("the", "of", "and"))
+        before = {t.lower_ for t in doc[max(0, item.start - 2) : item.start]}
+        after = doc[item.end].lower_ if item.end < len(doc) else ""
+        return capitalised and (bool(before & self.place_words) or after in self.municipal_words)
+
+    def _foreign(self, doc: Any, end: int) -> bool:
+        index = end
+        while index < len(doc) and doc[index].is_punct:
+            index += 1
+        return index < len(doc) and doc[index].lower_ in self.foreign_followers and index - end <= 1
+
+
+def _shadowed(span: Tuple[int, int], others: Iterable[Tuple[int, int]]) -> bool:
+    """Inside a strictly longer span."""
+    start, end = span
+    return any(s <= start and end <= e and (e - s) > (end - start) for s, e in others)
+
+
+def _longest_first(items: List[_Raw]) -> List[_Raw]:
+    kept: List[_Raw] = []
+    for item in sorted(items, key=lambda i: (-i.length, i.start)):
+        if all(item.end <= k.start or item.start >= k.end for k in kept):
+            kept.append(item)
+        elif any(k.start == item.start and k.end == item.end and k.group is not item.group for k in kept):
+            kept.append(item)  # same words, two values (or a pattern and a phrase): settled by _choose_value
+    return sorted(kept, key=lambda i: i.start)
+
+
+def _nearest(item: _Raw, spans: Iterable[Tuple[int, int]]) -> int:
+    best = 10**6
+    for start, end in spans:
+        if end <= item.start:
+            best = min(best, item.start - end)
+        elif start >= item.end:
+            best = min(best, start - item.end)
+        else:
+            best = 0
+    return best
+
+
+def _choose_value(mentions: List[FactMention]) -> Optional[FactMention]:
+    values = {m.value for m in mentions}
+    if len(values) == 1:
+        return mentions[0]
+    best = min(m.distance for m in mentions)
+    closest = [m for m in mentions if m.distance == best]
+    if len({m.value for m in closest}) == 1 and any(m.distance > best for m in mentions):
+        return closest[0]
+    return None
+
+
+def _choose_municipality(mentions: List[FactMention]) -> Optional[FactMention]:
+    """Where the person is: the last place not named as where they came from."""
+    staying = [m for m in mentions if not m.origin]
+    return (staying or mentions)[-1] if mentions else None
+
+
+_default_lock = threading.Lock()
+_default: Optional[FactMatcher] = None
+
+
+def default_matcher() -> FactMatcher:
+    """The process-wide matcher built from fact_cues.yml and the seed directory."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = FactMatcher.from_files()
+    return _default

@@ -1,0 +1,192 @@
+"""When a person should take over, and which agents' queue gets the case.
+
+Pure functions shared by the chat (actions/) and the triage service: same
+inputs, same decision. The situations are data (complex_cases.yml); queues come
+from the catalogue's life events (`queue`), passed in by the caller or read
+from the seed catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+import yaml
+
+CASES_PATH = Path(__file__).with_name("complex_cases.yml")
+CUES_PATH = Path(__file__).resolve().parents[1] / "components" / "fact_cues.yml"
+PLACES_OUTSIDE = "{outside_ontario}"
+LIFE_EVENTS_PATH = Path(__file__).resolve().parents[2] / "catalogue" / "seed" / "life_events.yml"
+
+ASKED_FOR_PERSON = "asked_for_person"
+URGENT = "urgent"
+NOT_UNDERSTOOD = "not_understood"
+COMPLEX_CASE = "complex_case"
+REQUEST_HUMAN_INTENT = "request_human"
+CRISIS_INTENT = "crisis"
+
+Entities = Union[Mapping[str, Any], Iterable[Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Handoff:
+    needed: bool
+    reason: Optional[str] = None
+    queue: Optional[str] = None
+    urgent: bool = False
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Case:
+    kind: str
+    patterns: Tuple[re.Pattern, ...]
+    entities: Tuple[Tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Config:
+    cases: Tuple[_Case, ...]
+    person_requests: Tuple[re.Pattern, ...]
+    not_understood_after: int
+    priority_queue: str
+    default_queue: str
+
+
+def _places_outside_ontario() -> str:
+    """Places outside Ontario people name (the FactExtractor's arrived_from cues)."""
+    try:
+        cues = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return "abroad"
+    places = set()
+    for key in ("province", "country"):
+        places.update(
+            str(p).lower()
+            for p in ((cues.get("facts") or {}).get("arrived_from") or {}).get(key, {}).get("phrases", [])
+        )
+    places -= {"another country", "another province", "other province", "a different province"}
+    return "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True) if len(p) > 2)
+
+
+def _compile(pattern: str) -> re.Pattern:
+    if PLACES_OUTSIDE in pattern:
+        pattern = pattern.replace(PLACES_OUTSIDE, _places_outside_ontario())
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Path = CASES_PATH) -> _Config:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    settings = data.get("settings") or {}
+    cases = tuple(
+        _Case(
+            kind=str(case["kind"]),
+            patterns=tuple(_compile(p) for p in case.get("patterns") or []),
+            entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
+        )
+        for case in data.get("cases") or []
+    )
+    return _Config(
+        cases=cases,
+        person_requests=tuple(_compile(p) for p in data.get("asks_for_person") or []),
+        not_understood_after=int(settings.get("not_understood_after", 2)),
+        priority_queue=str(settings.get("priority_queue", "priority")),
+        default_queue=str(settings.get("default_queue", "general")),
+    )
+
+
+@lru_cache(maxsize=1)
+def seed_queues() -> Dict[str, str]:
+    """Life event id -> queue, from the seed catalogue (when the caller has no snapshot)."""
+    try:
+        events = yaml.safe_load(LIFE_EVENTS_PATH.read_text(encoding="utf-8")) or []
+    except OSError:
+        return {}
+    return {str(e["id"]): str(e["queue"]) for e in events if isinstance(e, dict) and e.get("id") and e.get("queue")}
+
+
+def _entity_values(entities: Entities) -> Dict[str, str]:
+    if not entities:
+        return {}
+    if isinstance(entities, Mapping):
+        return {str(k): str(v).lower() for k, v in entities.items() if v is not None}
+    values: Dict[str, str] = {}
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        if name and value is not None:
+            values[str(name)] = str(value).lower()
+    return values
+
+
+def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optional[str]:
+    """`complex_case:<kind>` when self-service cannot settle this, else None.
+
+    Kinds: stillbirth_or_child_death, estate_dispute, birth_registration_dispute,
+    no_identity_documents, birth_outside_ontario, death_outside_ontario,
+    immigration_status_problem, refused_application.
+    """
+    clean = (text or "").replace("\u2019", "'")[:5000]
+    values = _entity_values(entities)
+    for case in load_config().cases:
+        if any(values.get(name) == value for name, value in case.entities):
+            return f"{COMPLEX_CASE}:{case.kind}"
+        if clean and any(p.search(clean) for p in case.patterns):
+            return f"{COMPLEX_CASE}:{case.kind}"
+    return None
+
+
+def asks_for_person(text: Optional[str]) -> bool:
+    """The message asks for a person in so many words (complex_cases.yml `asks_for_person`)."""
+    clean = (text or "").replace("\u2019", "'")[:5000]
+    return bool(clean) and any(p.search(clean) for p in load_config().person_requests)
+
+
+def queue_for(events: Sequence[str], urgent: bool = False, queues: Optional[Mapping[str, str]] = None) -> str:
+    config = load_config()
+    if urgent:
+        return config.priority_queue
+    known = queues if queues is not None else seed_queues()
+    for event in events or ():
+        if event in known:
+            return known[event]
+    return config.default_queue
+
+
+def decide(
+    intent_name: Optional[str],
+    text: Optional[str],
+    entities: Entities,
+    events: Sequence[str],
+    failed_understanding_count: int = 0,
+    queues: Optional[Mapping[str, str]] = None,
+) -> Handoff:
+    """Whether to hand over to a person, why, and to which queue.
+
+    Reasons: `urgent` (crisis: intent or safety patterns), `asked_for_person`,
+    `complex_case:<kind>`, `not_understood` (failed understandings in a row).
+    The queue is `priority` when urgent, else the first life event's queue,
+    else `general`.
+    """
+    from bot.safety import detect
+
+    config = load_config()
+    events = list(events or [])
+    if intent_name == CRISIS_INTENT or (text and detect(text) is not None):
+        return Handoff(True, URGENT, queue_for(events, urgent=True, queues=queues), True)
+    if intent_name == REQUEST_HUMAN_INTENT or asks_for_person(text):
+        return Handoff(True, ASKED_FOR_PERSON, queue_for(events, queues=queues), False)
+    reason = complex_case_reason(text, entities)
+    if reason:
+        return Handoff(True, reason, queue_for(events, queues=queues), False)
+    if failed_understanding_count >= config.not_understood_after:
+        return Handoff(True, NOT_UNDERSTOOD, queue_for(events, queues=queues), False)
+    return Handoff(False)
+
+
+__all__: List[str] = ["Handoff", "asks_for_person", "complex_case_reason", "decide", "queue_for"]

@@ -1,0 +1,205 @@
+"""Crisis detection: is someone in danger right now?
+
+Rule-based and deterministic (spaCy Matcher over normalised text, patterns in
+patterns.yml). Built for recall on real crises, including lower-case text
+without punctuation and common typos, while past events told calmly ("my dad
+died of a heart attack last year") and figures of speech ("killing it with my
+new business", "dying to open a bakery") do not fire.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import yaml
+
+from bot.components.spacy_loader import blank_english
+
+PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
+KINDS = ("suicide", "violence", "medical", "shelter", "danger")
+END = "__end__"
+MAX_CHARS = 5000
+
+_CONTRACTIONS = [
+    (re.compile(r"\bcan['’]t\b"), "can not"),
+    (re.compile(r"\bwon['’]t\b"), "will not"),
+    (re.compile(r"\bain['’]t\b"), "is not"),
+    (re.compile(r"n['’]t\b"), " not"),
+    (re.compile(r"['’]ll\b"), " will"),
+    (re.compile(r"['’]re\b"), " are"),
+    (re.compile(r"['’]ve\b"), " have"),
+    (re.compile(r"\bi['’]m\b"), "i am"),
+    (re.compile(r"['’]d\b"), " would"),
+]
+_SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SafetySignal:
+    """What fired: the kind of crisis and the words that matched."""
+
+    kind: str
+    matched: str
+
+
+def _fuzz(word: str) -> int:
+    return 0 if len(word) <= 4 else 1 if len(word) <= 7 else 2
+
+
+def _token_specs(token: str, lists: Mapping[str, List[str]]) -> List[Dict[str, Any]]:
+    """One DSL token -> one or more alternative spaCy token specs."""
+    optional = token.endswith("?") and len(token) > 1
+    if optional:
+        token = token[:-1]
+    if token in ("*", "*2", "*4"):
+        width = {"*": 3, "*2": 2, "*4": 4}[token]
+        return [{"OP": f"{{0,{width}}}"}]
+    if token == "$":
+        spec: Dict[str, Any] = {"ORTH": END}
+        return [dict(spec, OP="?")] if optional else [spec]
+    exact: List[str] = []
+    fuzzy: Dict[int, List[str]] = {}
+    prefixes: List[str] = []
+    for alternative in token.split("|"):
+        if alternative.startswith("@"):
+            exact.extend(w.lower() for w in lists[alternative[1:]])
+        elif alternative.startswith("~"):
+            word = alternative[1:].lower()
+            level = _fuzz(word)
+            (fuzzy.setdefault(level, []) if level else exact).append(word)
+        elif alternative.endswith("*") and len(alternative) > 1:
+            prefixes.append(re.escape(alternative[:-1].lower()))
+        else:
+            exact.append(alternative.lower())
+    specs: List[Dict[str, Any]] = []
+    if exact:
+        specs.append({"LOWER": {"IN": sorted(set(exact))}})
+    for level, words in fuzzy.items():
+        specs.append({"LOWER": {f"FUZZY{level}": {"IN": sorted(set(words))}}})
+    if prefixes:
+        specs.append({"LOWER": {"REGEX": "^(" + "|".join(prefixes) + ")"}})
+    if optional:
+        specs = [dict(s, OP="?") for s in specs]
+    return specs
+
+
+def compile_pattern(pattern: str, lists: Mapping[str, List[str]]) -> List[List[Dict[str, Any]]]:
+    """A DSL pattern string -> spaCy Matcher patterns (alternatives expanded)."""
+    per_token = [_token_specs(tok, lists) for tok in pattern.split()]
+    return [list(combo) for combo in itertools.product(*per_token)]
+
+
+class SafetyDetector:
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.nlp = blank_english()
+        from spacy.matcher import Matcher
+
+        self._lock = threading.Lock()
+        self.normalise: Dict[str, List[str]] = {
+            str(k).lower(): str(v).lower().split() for k, v in (config.get("normalise") or {}).items()
+        }
+        lists = {name: [str(w) for w in words] for name, words in (config.get("lists") or {}).items()}
+        self.confirm_words = {str(w).lower() for w in config.get("confirm_words") or []}
+        self.matcher = Matcher(self.nlp.vocab)
+        self.vetoes = Matcher(self.nlp.vocab)
+        self.order: List[str] = []
+        for signal in config.get("signals") or []:
+            kind = signal["kind"]
+            if kind not in KINDS:
+                raise ValueError(f"patterns.yml: unknown kind {kind!r}")
+            self.order.append(kind)
+            for index, pattern in enumerate(signal.get("patterns") or []):
+                self.matcher.add(f"{kind}|{index}", compile_pattern(str(pattern), lists))
+            for index, pattern in enumerate(signal.get("unless") or []):
+                self.vetoes.add(f"{kind}|{index}", compile_pattern(str(pattern), lists))
+
+    @classmethod
+    def from_file(cls, path: Path = PATTERNS_PATH) -> SafetyDetector:
+        return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+
+    def sentences(self, text: str) -> List[List[str]]:
+        """Normalised word lists, one per sentence."""
+        lowered = (text or "")[:MAX_CHARS].lower().replace("’", "'")
+        result = []
+        for sentence in _SENTENCE.split(lowered):
+            for regex, replacement in _CONTRACTIONS:
+                sentence = regex.sub(replacement, sentence)
+            sentence = sentence.replace("'", "")
+            words: List[str] = []
+            for word in _WORD.findall(sentence):
+                words.extend(self.normalise.get(word, [word]))
+            if words:
+                result.append(words + [END])
+        return result
+
+    def detect_all(self, text: str) -> List[SafetySignal]:
+        from spacy.tokens import Doc
+
+        found: Dict[str, SafetySignal] = {}
+        strings = self.nlp.vocab.strings
+        for words in self.sentences(text):
+            with self._lock:
+                doc = Doc(self.nlp.vocab, words=words)
+                hits = self.matcher(doc)
+                vetoed = {strings[m].split("|")[0] for m, _, _ in self.vetoes(doc)}
+            for match_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
+                kind = strings[match_id].split("|")[0]
+                if kind in vetoed or kind in found:
+                    continue
+                matched = " ".join(w for w in words[start:end] if w != END)
+                found[kind] = SafetySignal(kind, matched)
+        return [found[k] for k in self.order if k in found]
+
+    def detect(self, text: str) -> Optional[SafetySignal]:
+        signals = self.detect_all(text)
+        return signals[0] if signals else None
+
+    def has_risk_word(self, text: str) -> bool:
+        """Whether a word that can go with a crisis is there at all (see confirm_words)."""
+        return any(word in self.confirm_words for words in self.sentences(text) for word in words)
+
+
+_detector: Optional[SafetyDetector] = None
+_detector_lock = threading.Lock()
+
+
+def default_detector() -> SafetyDetector:
+    global _detector
+    if _detector is None:
+        with _detector_lock:
+            if _detector is None:
+                _detector = SafetyDetector.from_file()
+    return _detector
+
+
+def detect(text: str) -> Optional[SafetySignal]:
+    """The most serious crisis signal in `text`, or None.
+
+    Kinds, in order of precedence: suicide, violence, medical, shelter, danger.
+    """
+    if not text or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    return default_detector().detect(text)
+
+
+def has_risk_word(text: str) -> bool:
+    """Whether the text has any word that can go with a crisis (patterns.yml
+    `confirm_words`): a classifier's `crisis` needs one to be believed."""
+    if not text or not text.strip():
+        return False
+    return default_detector().has_risk_word(text)
+
+
+def detect_all(text: str) -> List[SafetySignal]:
+    if not text or not text.strip():
+        return []
+    return default_detector().detect_all(text)
+
+
+__all__: Sequence[str] = ("SafetySignal", "detect", "detect_all", "has_risk_word", "KINDS")

@@ -1,0 +1,106 @@
+"""bot.handoff.rules: when a person takes over, why, and which queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.handoff.rules import complex_case_reason, decide, queue_for
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("our baby was stillborn last week", "stillbirth_or_child_death"),
+        ("we lost the baby at 30 weeks", "stillbirth_or_child_death"),
+        ("my sister is contesting the will", "estate_dispute"),
+        ("my brothers and I are fighting over mom's house", "estate_dispute"),
+        ("the father won't sign the birth registration", "birth_registration_dispute"),
+        ("we can't agree on the baby's last name", "birth_registration_dispute"),
+        ("I lost all my ID in a fire", "no_identity_documents"),
+        ("our son was born in Florida while we were on vacation", "birth_outside_ontario"),
+        ("my dad died while travelling in India", "death_outside_ontario"),
+        ("my work permit expired last month", "immigration_status_problem"),
+        ("I'm out of status", "immigration_status_problem"),
+        ("my application for the survivor's pension was denied", "refused_application"),
+        ("Service Canada refused my claim", "refused_application"),
+    ],
+)
+def test_complex_cases(text, kind):
+    assert complex_case_reason(text) == f"complex_case:{kind}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mother died last week and I'm the executor",
+        "we had a baby girl on Monday",
+        "opening a bakery in Hamilton",
+        "we moved from Alberta and need health cards",
+        "my sister died giving birth, the baby is okay and I'm looking after him",
+    ],
+)
+def test_ordinary_situations_are_not_complex(text):
+    assert complex_case_reason(text) is None
+
+
+def test_complex_case_from_entities():
+    assert complex_case_reason("", [{"entity": "relationship_to_deceased", "value": "parent"}]) == (
+        "complex_case:stillbirth_or_child_death"
+    )
+    assert complex_case_reason("", {"death_in_ontario": "false"}) == "complex_case:death_outside_ontario"
+
+
+def test_decide_urgent_goes_to_priority_queue():
+    handoff = decide("bereavement", "my husband died and I want to die", [], ["bereavement"])
+    assert handoff.needed and handoff.urgent
+    assert (handoff.reason, handoff.queue) == ("urgent", "priority")
+    assert decide("crisis", "help", [], []).queue == "priority"
+
+
+def test_decide_asked_for_person_uses_the_event_queue():
+    handoff = decide("request_human", "can I talk to someone", [], ["bereavement", "new_business"])
+    assert (handoff.needed, handoff.reason, handoff.queue, handoff.urgent) == (
+        True,
+        "asked_for_person",
+        "bereavement",
+        False,
+    )
+    assert decide("request_human", "agent please", [], []).queue == "general"
+
+
+def test_decide_complex_case_and_not_understood():
+    handoff = decide("bereavement", "my brother is contesting dad's will", [], ["bereavement"])
+    assert handoff.reason == "complex_case:estate_dispute" and handoff.queue == "bereavement"
+    assert decide("nlu_fallback", "asdf", [], [], failed_understanding_count=2).reason == "not_understood"
+    assert decide("nlu_fallback", "asdf", [], [], failed_understanding_count=1).needed is False
+
+
+def test_decide_nothing_needed():
+    handoff = decide("birth", "we had a baby", [], ["birth"])
+    assert handoff.needed is False and handoff.reason is None and handoff.queue is None
+    assert handoff.as_dict() == {"needed": False, "reason": None, "queue": None, "urgent": False}
+
+
+def test_queues_can_come_from_the_caller():
+    assert queue_for(["birth"], queues={"birth": "maternity"}) == "maternity"
+    assert queue_for(["new_to_ontario"]) == "newcomers"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband died, I need a person",
+        "I want to speak with a real person about my bakery",
+        "can someone call me back",
+        "please have somebody phone me",
+    ],
+)
+def test_asking_for_a_person_inside_a_message(text):
+    handoff = decide("bereavement", text, [], ["bereavement"])
+    assert (handoff.needed, handoff.reason) == (True, "asked_for_person")
+
+
+def test_a_person_mentioned_is_not_a_request():
+    assert decide("bereavement", "the person who died was my uncle", [], ["bereavement"]).needed is False
+    assert complex_case_reason("my friend passed and his family is overseas") is None
+    assert complex_case_reason("my PR card is expiring soon") is None

@@ -1,0 +1,167 @@
+"""Crisis detection: every crisis (typos included) is caught; look-alikes are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import detect
+from bot.safety.referral import crisis_message
+
+CRISES = [
+    ("i want to kill myself", "suicide"),
+    ("I don't want to live anymore", "suicide"),
+    ("thinking about ending it all", "suicide"),
+    ("my husband died and I don't want to live anymore", "suicide"),
+    ("since the baby was born i keep thinking about hurting myself", "suicide"),
+    ("i want to die", "suicide"),
+    ("thinking of suicide", "suicide"),
+    ("suicidal", "suicide"),
+    ("i wanna kil myself", "suicide"),
+    ("im sucidal", "suicide"),
+    ("dont wanna live no more", "suicide"),
+    ("i wnat to die", "suicide"),
+    ("kms", "suicide"),
+    ("ive been thinking about suicide a lot lately", "suicide"),
+    ("I KEEP THINKING ABOUT ENDING MY LIFE", "suicide"),
+    ("my boyfriend hit me and im scared to go home", "violence"),
+    ("he's threatening me right now", "violence"),
+    ("my bf beats me", "violence"),
+    ("my husband says he will kill me", "violence"),
+    ("I feel unsafe at home", "violence"),
+    ("my dad collapsed and isn't breathing", "medical"),
+    ("the baby is not breathing", "medical"),
+    ("i cut myself and it won't stop bleeding", "suicide"),
+    ("i took a bunch of pills", "medical"),
+    ("my wife is having a seizure", "medical"),
+    ("chest pain and i cant breath", "medical"),
+    ("i think my dad is having a heart attack", "medical"),
+    ("my baby turned blue", "medical"),
+    ("I have nowhere to sleep tonight", "shelter"),
+    ("we just arrived and have nowhere to stay tonight, my kids are with me", "shelter"),
+    ("im homeless", "shelter"),
+    ("we are sleeping in our car", "shelter"),
+    ("the landlord changed the locks and we have no bed tonight", "shelter"),
+    ("someone is trying to break into my house", "danger"),
+    ("the house is on fire", "danger"),
+    ("i smell gas", "danger"),
+    ("he has a gun", "danger"),
+]
+
+LOOK_ALIKES = [
+    "my dad died of a heart attack last year",
+    "killing it with my new business",
+    "dying to open a bakery",
+    "this paperwork is killing me",
+    "my brother died by suicide last month and I'm the executor",
+    "my son took his own life in March and I need to close his accounts",
+    "we called 911 but it was too late",
+    "my phone died",
+    "I'm dead tired",
+    "the baby isn't sleeping",
+    "I could kill for a coffee",
+    "I got fired",
+    "my business is dying",
+    "my mom passed away after a stroke",
+    "my dad collapsed last year and died",
+    "how do I get a fire inspection for my restaurant",
+    "we moved here from Syria as refugees",
+    "I don't want to live in Toronto anymore, moving to Ottawa",
+    "the CRA is threatening me with penalties",
+    "do I need a carbon monoxide detector in my rental",
+    "what a stroke of luck",
+    "I'm going to die of embarrassment",
+    "I want to start a food truck",
+    "my husband passed away in hospital last week",
+]
+
+
+@pytest.mark.parametrize("text, kind", CRISES)
+def test_crises_are_detected(text, kind):
+    signal = detect(text)
+    assert signal is not None, text
+    assert signal.kind == kind, (text, signal)
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_are_not_crises(text):
+    assert detect(text) is None, (text, detect(text))
+
+
+def test_payloads_and_empty_text_are_not_crises():
+    assert detect("") is None
+    assert detect('/inform{"answer": "true"}') is None
+
+
+def test_referral_message_names_the_lines():
+    for kind in ("suicide", "violence", "medical", "shelter", "danger", None):
+        message = crisis_message(kind)
+        assert "911" in message
+        assert "9-8-8" in message
+        assert "1-866-863-0511" in message
+        assert "211" in message
+
+
+def test_safety_override_forces_crisis_and_keeps_the_ranking():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.components.safety_override import SafetyOverride
+
+    component = SafetyOverride(SafetyOverride.get_default_config())
+    message = Message.build(text="my husband died and i dont want to live anymore")
+    message.set("intent", {"name": "bereavement", "confidence": 0.9})
+    message.set("intent_ranking", [{"name": "bereavement", "confidence": 0.9}, {"name": "crisis", "confidence": 0.05}])
+    component.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    ranking = message.get("intent_ranking")
+    assert [r["name"] for r in ranking] == ["crisis", "bereavement"]
+    calm = Message.build(text="my husband died last week")
+    calm.set("intent", {"name": "bereavement", "confidence": 0.9})
+    component.process([calm])
+    assert calm.get("intent")["name"] == "bereavement"
+
+
+def test_safety_override_demotes_an_unconfirmed_classifier_crisis():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.components.safety_override import SafetyOverride
+
+    component = SafetyOverride(SafetyOverride.get_default_config())
+    message = Message.build(text="quitting my 9 to 5 to do carpentry full time for myself")
+    message.set("intent", {"name": "crisis", "confidence": 0.8})
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "crisis", "confidence": 0.8},
+            {"name": "new_business", "confidence": 0.15},
+            {"name": "other_service", "confidence": 0.05},
+        ],
+    )
+    component.process([message])
+    assert message.get("intent")["name"] == "new_business"
+    assert round(message.get("intent")["confidence"], 2) == 0.75
+    assert [r["name"] for r in message.get("intent_ranking")] == ["new_business", "other_service"]
+    # a risk word keeps the classifier's crisis for the agents to judge
+    scared = Message.build(text="I'm scared of what might happen")
+    scared.set("intent", {"name": "crisis", "confidence": 0.8})
+    scared.set("intent_ranking", [{"name": "crisis", "confidence": 0.8}, {"name": "bereavement", "confidence": 0.2}])
+    component.process([scared])
+    assert scared.get("intent")["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("my brother says he's going to shoot himself", "suicide"),
+        ("my left arm went numb and there's a crushing feeling in my chest", "medical"),
+        ("my husband passed out and I can't feel a pulse", "medical"),
+        ("I moved here to get away from my ex and he found me", "violence"),
+    ],
+)
+def test_more_crises(text, kind):
+    signal = detect(text)
+    assert signal is not None and signal.kind == kind, (text, signal)
+
+
+@pytest.mark.parametrize("text", ["he hurt himself skiing last year", "I'm drowning in paperwork since the funeral"])
+def test_more_look_alikes(text):
+    assert detect(text) is None
