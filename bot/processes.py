@@ -30,10 +30,27 @@ class ProcessSpec:
     start_timeout: float = 180.0
 
 
+def render_endpoints(settings: Settings) -> Path:
+    """endpoints.yml for this run: the committed file with the action server's
+    port and the tracker store's database filled in from the settings."""
+    import yaml
+
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{settings.action_port}/webhook"}
+    store = endpoints.get("tracker_store")
+    if isinstance(store, dict) and store.get("dialect", "sqlite") == "sqlite" and not settings.database_url:
+        store["db"] = str((settings.data_dir / "onewindow.db").resolve())
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def specs(settings: Settings, model: Path | None = None) -> List[ProcessSpec]:
     """Action server, Rasa server (API behind a token, loopback only), web app."""
     model = model or settings.model_path
     token = settings.secret("rasa_token")
+    endpoints = render_endpoints(settings)
     env = {
         "ONEWINDOW_DATA_DIR": str(settings.data_dir.resolve()),
         "ONEWINDOW_RASA_URL": settings.rasa_url,
@@ -66,7 +83,7 @@ def specs(settings: Settings, model: Path | None = None) -> List[ProcessSpec]:
                 "--port",
                 str(settings.rasa_port),
                 "--endpoints",
-                str(ROOT / "endpoints.yml"),
+                str(endpoints),
                 "--credentials",
                 str(ROOT / "credentials.yml"),
             ],
