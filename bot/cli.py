@@ -23,9 +23,8 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "catalogue" / "seed"
 
 
 def _session_factory():  # type: ignore[no-untyped-def]
-    from onewindow_catalogue.database import make_engine, make_session_factory
-
     from bot.schema import create_schema
+    from onewindow_catalogue.database import make_engine, make_session_factory
 
     engine = make_engine(get_settings().resolved_database_url())
     create_schema(engine)
@@ -67,10 +66,9 @@ def _ensure_first_admin(factory) -> None:  # type: ignore[no-untyped-def]
     """The first admin account, its password printed once (it is stored hashed)."""
     import secrets
 
-    from onewindow_catalogue.database import session_scope
-
     from bot.users import service as users
     from bot.users.models import UserCreate
+    from onewindow_catalogue.database import session_scope
 
     with session_scope(factory) as session:
         if users.has_admin(db_session=session):
@@ -96,11 +94,11 @@ def users_add(
     ),
 ) -> None:
     """Add an account."""
-    from onewindow_catalogue.database import session_scope
     from pydantic import ValidationError
 
     from bot.users import service as users
     from bot.users.models import UserCreate
+    from onewindow_catalogue.database import session_scope
 
     if password is None:
         password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
@@ -119,9 +117,8 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List accounts."""
-    from onewindow_catalogue.database import session_scope
-
     from bot.users import service as users
+    from onewindow_catalogue.database import session_scope
 
     with session_scope(_session_factory()) as session:
         for user in users.get_all(db_session=session):
@@ -133,9 +130,8 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: str = typer.Argument(..., help="the user name")) -> None:
     """Disable an account and end its sessions and API tokens."""
-    from onewindow_catalogue.database import session_scope
-
     from bot.users import service as users
+    from onewindow_catalogue.database import session_scope
 
     try:
         with session_scope(_session_factory()) as session:
@@ -209,9 +205,8 @@ def _export_as(catalogue, path: Path, format: str) -> None:  # type: ignore[no-u
 
 def _record_versions(session, catalogue, author: str) -> None:  # type: ignore[no-untyped-def]
     """Start (or continue) every service's version history from what was just loaded."""
-    from onewindow_catalogue.drafts import service as drafts
-
     from bot.audit import service as audit
+    from onewindow_catalogue.drafts import service as drafts
 
     changed = drafts.record_import(db_session=session, catalogue=catalogue, author=author)
     audit.record(session, None, "catalogue.import", "catalogue", author,
@@ -223,9 +218,8 @@ def catalogue_review_due(
     days: Optional[int] = typer.Option(None, help="overdue when not checked for this many days (default: setting)"),
 ) -> None:
     """List entries overdue for a check against their source, and services no owner keeps."""
-    from onewindow_catalogue.database import session_scope
-
     from bot.catalogue_admin.upkeep import review_due_lines
+    from onewindow_catalogue.database import session_scope
 
     with session_scope(_session_factory()) as session:
         for line in review_due_lines(session, days if days is not None else get_settings().review_after_days):
@@ -463,9 +457,8 @@ def purge(
     """Delete old conversations and closed cases, keeping only anonymous counts for reports."""
     import datetime as dt
 
-    from onewindow_catalogue.database import session_scope
-
     from bot.retention import service as retention
+    from onewindow_catalogue.database import session_scope
 
     try:
         age = retention.parse_age(older_than) if older_than else dt.timedelta(days=get_settings().retention_days)

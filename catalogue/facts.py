@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List
 
-from onewindow_catalogue.text import LocalText, localise
 from pydantic import BaseModel, Field, validator
+
+from onewindow_catalogue.text import LocalText, localise
 
 FACT_TYPES = ("boolean", "choice", "municipality", "date", "number")
 TRUE_WORDS = {"true", "yes", "y", "yeah", "yep", "oui"}

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import yaml
+from pydantic import ValidationError
+
 from onewindow_catalogue.facts import Fact
 from onewindow_catalogue.municipalities import SEED_DIR, MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
 from onewindow_catalogue.validation import CatalogueInvalid, Problem, check_catalogue
-from pydantic import ValidationError
 
 SECTIONS = {"life_events": LifeEvent, "facts": Fact, "organisations": Organisation, "services": Service}
 MAX_FILE_BYTES = 10 * 1024 * 1024

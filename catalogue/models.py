@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onewindow_catalogue.database import Base
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
+
+from onewindow_catalogue.database import Base
 
 
 def _now() -> dt.datetime:

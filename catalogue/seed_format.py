@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Union
 
+from pydantic import BaseModel, Extra, Field, root_validator, validator
+
 from onewindow_catalogue.facts import Fact
 from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, LocalText
-from pydantic import BaseModel, Extra, Field, root_validator, validator
 
 LEVELS = ("federal", "provincial", "municipal")
 CHANNEL_TYPES = ("online", "phone", "in_person", "mail", "funeral_director", "hospital")

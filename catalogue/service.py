@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import List
 
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
 from onewindow_catalogue.facts import Fact
 from onewindow_catalogue.models import (
     CatalogueRevisionRow,
@@ -16,8 +19,6 @@ from onewindow_catalogue.models import (
     ServiceRow,
 )
 from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 
 def current_revision(*, db_session: Session) -> int:

@@ -11,13 +11,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Union
 
+from sqlalchemy.orm import Session
+
 from onewindow_catalogue import conditions
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.facts import Fact
 from onewindow_catalogue.municipalities import MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
 from onewindow_catalogue.text import localise
-from sqlalchemy.orm import Session
 
 LEVEL_ORDER = {"federal": 0, "provincial": 1, "municipal": 2}
 UNCERTAIN_FEE: Dict[str, str] = {

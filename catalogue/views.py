@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.orm import Session
+
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from onewindow_catalogue.database import get_db_session
 from onewindow_catalogue.seed_format import LEVELS
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 from onewindow_catalogue.text import SUPPORTED_LANGUAGES, localise
-from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/api", tags=["catalogue"])
 RESERVED_PARAMS = {"events", "lang"}

@@ -53,14 +53,13 @@ def free_port() -> int:
 
 def seed_database(data_dir: Path, people: Iterable[Tuple[str, str, Sequence[str]]] = ()) -> None:
     """Tables, the seed catalogue (with version 1 of each service, as `onewindow db init`) and accounts."""
+    from bot.schema import create_schema
+    from bot.users import service as users
+    from bot.users.models import UserCreate
     from onewindow_catalogue import service as catalogue_service
     from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
     from onewindow_catalogue.drafts import service as drafts
     from onewindow_catalogue.loading import read_catalogue
-
-    from bot.schema import create_schema
-    from bot.users import service as users
-    from bot.users.models import UserCreate
 
     engine = make_engine(f"sqlite:///{Path(data_dir).resolve() / 'onewindow.db'}")
     create_schema(engine)

@@ -54,11 +54,10 @@ def settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory):
     """A SQLite file with every table and the seed catalogue, made once per run."""
+    from bot.schema import create_schema
     from onewindow_catalogue import service
     from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
     from onewindow_catalogue.loading import read_catalogue
-
-    from bot.schema import create_schema
 
     path = tmp_path_factory.mktemp("seeded") / "onewindow.db"
     engine = make_engine(f"sqlite:///{path}")

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
-from onewindow_catalogue.facts import Fact
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-
 from bot.assistant.conversation import parse_value, to_json
 from bot.assistant.dates import parse_date
+from onewindow_catalogue.facts import Fact
+from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 VALUE, UNKNOWN, SKIP, NONE = "value", "unknown", "skip", "none"
 ANSWER_ENTITY = "answer"

@@ -28,10 +28,9 @@ def get_snapshot() -> CatalogueSnapshot:
     global _factory, _cache
     if _provider is not None:
         return _provider()
+    from bot.settings import get_settings
     from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
     from onewindow_catalogue.snapshot import SnapshotCache
-
-    from bot.settings import get_settings
 
     if _factory is None:
         with _lock:

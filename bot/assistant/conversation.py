@@ -16,10 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from bot.assistant.messages import has, say
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from onewindow_catalogue.snapshot import CatalogueSnapshot
-
-from bot.assistant.messages import has, say
 
 QUESTION_LIMIT = 6  # questions before the first bundle; more only if the person wants
 MORE_QUESTIONS = 6  # how many more each time the person asks for more

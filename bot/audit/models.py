@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onewindow_catalogue.database import Base
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+
+from onewindow_catalogue.database import Base
 
 SOURCES = ("chat", "triage", "phone")
 

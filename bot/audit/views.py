@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from onewindow_catalogue.database import get_db_session
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.users.dependencies import api_roles, page_roles
 from bot.users.models import SignedIn
 from bot.web.templating import templates
+from onewindow_catalogue.database import get_db_session
 
 router = APIRouter(tags=["audit"])
 PAGE_SIZE = 100

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import yaml
+
 from onewindow_catalogue.text import localise
 
 QUEUES_FILE = Path(__file__).with_name("queues.yml")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from onewindow_catalogue.database import Base
 from pydantic import BaseModel
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+
+from onewindow_catalogue.database import Base
 
 STATUSES = ("waiting", "claimed", "closed")
 CHANNELS = ("chat", "phone")

@@ -8,9 +8,6 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from onewindow_catalogue import service as catalogue_service
-from onewindow_catalogue.database import get_db_session
-from onewindow_catalogue.drafts import service as drafts
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -27,6 +24,9 @@ from bot.catalogue_admin.workflow import (
 )
 from bot.users.dependencies import api_roles
 from bot.users.models import SignedIn
+from onewindow_catalogue import service as catalogue_service
+from onewindow_catalogue.database import get_db_session
+from onewindow_catalogue.drafts import service as drafts
 
 router = APIRouter(prefix="/api/admin", tags=["catalogue administration"])
 public_router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])

@@ -10,6 +10,11 @@ from typing import Any, Dict, List
 
 import yaml
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from bot.audit import service as audit
+from bot.catalogue_admin.workflow import ensure_can_edit
+from bot.users.models import SignedIn
 from onewindow_catalogue import csv_format, jsonld
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.drafts import service as drafts
@@ -17,11 +22,6 @@ from onewindow_catalogue.drafts.entries import entry_dict, parse_entry
 from onewindow_catalogue.loading import catalogue_to_dict
 from onewindow_catalogue.seed_format import Catalogue, Service
 from onewindow_catalogue.validation import Problem
-from sqlalchemy.orm import Session
-
-from bot.audit import service as audit
-from bot.catalogue_admin.workflow import ensure_can_edit
-from bot.users.models import SignedIn
 
 MEDIA_TYPES = {"jsonld": "application/ld+json", "csv": "text/csv; charset=utf-8",
                "yaml": "application/yaml; charset=utf-8", "json": "application/json"}

@@ -8,6 +8,7 @@ import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
+
 from onewindow_catalogue.text import SUPPORTED_LANGUAGES
 from onewindow_catalogue.validation import Problem
 

@@ -8,13 +8,6 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from onewindow_catalogue import service as catalogue_service
-from onewindow_catalogue.database import get_db_session
-from onewindow_catalogue.drafts import service as drafts
-from onewindow_catalogue.drafts.diff import diff
-from onewindow_catalogue.drafts.entries import parse_entry
-from onewindow_catalogue.seed_format import CHANNEL_TYPES, LEVELS
-from onewindow_catalogue.text import localise
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
@@ -31,6 +24,13 @@ from bot.catalogue_admin.workflow import (
 from bot.users.dependencies import csrf_form, page_roles
 from bot.users.models import SignedIn
 from bot.web.templating import templates
+from onewindow_catalogue import service as catalogue_service
+from onewindow_catalogue.database import get_db_session
+from onewindow_catalogue.drafts import service as drafts
+from onewindow_catalogue.drafts.diff import diff
+from onewindow_catalogue.drafts.entries import parse_entry
+from onewindow_catalogue.seed_format import CHANNEL_TYPES, LEVELS
+from onewindow_catalogue.text import localise
 
 router = APIRouter(include_in_schema=False)
 owner_page = page_roles("owner")

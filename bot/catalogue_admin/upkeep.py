@@ -7,15 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Dict, List, Set
 
-from onewindow_catalogue import service as catalogue_service
-from onewindow_catalogue.drafts.upkeep import Overdue, overdue, ownerless
-from onewindow_catalogue.seed_format import Service
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin.workflow import editable_organisations
 from bot.users.models import SignedIn, UserRow
+from onewindow_catalogue import service as catalogue_service
+from onewindow_catalogue.drafts.upkeep import Overdue, overdue, ownerless
+from onewindow_catalogue.seed_format import Service
 
 
 @dataclass

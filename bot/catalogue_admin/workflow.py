@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional
 
-from onewindow_catalogue.drafts import service as drafts
-from onewindow_catalogue.drafts.models import ServiceVersionRow
-from onewindow_catalogue.models import OrganisationRow
-from onewindow_catalogue.text import localise
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.users.models import SignedIn
+from onewindow_catalogue.drafts import service as drafts
+from onewindow_catalogue.drafts.models import ServiceVersionRow
+from onewindow_catalogue.models import OrganisationRow
+from onewindow_catalogue.text import localise
 
 PUBLISH_ACTIONS = {"create": "service.create", "edit": "service.publish", "retire": "service.retire",
                    "rollback": "service.rollback", "import": "service.publish"}

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-from onewindow_catalogue.text import localise
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +24,8 @@ from bot.cases.directory import dispositions, queues
 from bot.cases.models import CaseEventRow, CaseRow
 from bot.console.service import minutes_between, reason_label
 from bot.conversations.models import ConversationRow, MessageRow
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import localise
 
 DEFAULT_DAYS = 30
 NO_EVENT = "none"

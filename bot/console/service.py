@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts, render_services
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-from onewindow_catalogue.text import localise
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit_log
@@ -21,6 +18,9 @@ from bot.cases.directory import PRIORITY_QUEUE, Queue, queues
 from bot.cases.models import CaseRow
 from bot.conversations.models import MessageRow
 from bot.users.models import UserRow
+from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts, render_services
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import localise
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,6 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from onewindow_catalogue.bundle import BundleRequestError
-from onewindow_catalogue.database import get_db_session, session_scope
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-from onewindow_catalogue.text import localise
-from onewindow_catalogue.views import get_snapshot
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -36,6 +31,11 @@ from bot.triage.service import TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles, csrf_form, page_roles
 from bot.users.models import SignedIn
 from bot.web.templating import templates
+from onewindow_catalogue.bundle import BundleRequestError
+from onewindow_catalogue.database import get_db_session, session_scope
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import localise
+from onewindow_catalogue.views import get_snapshot
 
 router = APIRouter(tags=["console"])
 AGENT = page_roles("agent")

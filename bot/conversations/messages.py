@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from onewindow_catalogue.text import localise
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from onewindow_catalogue.database import Base
 from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+
+from onewindow_catalogue.database import Base
 
 OWNERS = ("bot", "queue", "agent", "closed")
 SENDERS = ("user", "bot", "agent", "system")

@@ -13,10 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
-from onewindow_catalogue.database import session_scope
-from onewindow_catalogue.snapshot import SnapshotCache
-from onewindow_catalogue.text import localise
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +26,10 @@ from bot.conversations.rasa_channel import BotReply, BotUnavailable, RasaChannel
 from bot.privacy import redact
 from bot.safety import detect
 from bot.settings import Settings
+from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from onewindow_catalogue.database import session_scope
+from onewindow_catalogue.snapshot import SnapshotCache
+from onewindow_catalogue.text import localise
 
 log = logging.getLogger(__name__)
 PAYLOAD = re.compile(r'^/[a-z_+]{1,80}(\{[^{}]{0,400}\})?$')

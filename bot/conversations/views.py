@@ -9,7 +9,6 @@ from typing import Any, Dict, List
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
-from onewindow_catalogue.database import get_db_session, session_scope
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +17,7 @@ from bot.conversations.messages import say
 from bot.conversations.models import ConversationStart, IncomingMessage, Message
 from bot.conversations.router import ConversationRouter, MessageRejected
 from bot.web.templating import templates
+from onewindow_catalogue.database import get_db_session, session_scope
 
 router = APIRouter(tags=["conversations"])
 POLL_SECONDS = 0.7

@@ -3,8 +3,9 @@ no text, no ids that lead back to a person, dates to the day."""
 
 from __future__ import annotations
 
-from onewindow_catalogue.database import Base
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, String
+
+from onewindow_catalogue.database import Base
 
 
 class ArchivedContactRow(Base):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set
 
 import yaml
+
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 

@@ -50,8 +50,13 @@ class InProcessParser:
     def __init__(self, model_path: Path) -> None:
         if not Path(model_path).exists():
             raise NluUnavailable(f"No trained model at {model_path}: run 'onewindow train'.")
-        from rasa.core.agent import Agent
+        import logging
 
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # per-message debug lines would mix with the JSON on stdout
+        logging.getLogger("rasa").setLevel(logging.WARNING)
         self.agent = Agent.load(str(model_path))
 
     async def parse(self, text: str) -> Dict[str, Any]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-
 from bot.handoff.rules import decide
 from bot.privacy import redact
 from bot.safety import detect
+from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 EVENT_THRESHOLD = 0.35
 UNPLACED_INTENTS = {"other_service", "out_of_scope", "nlu_fallback"}
@@ -38,9 +37,18 @@ def clean_text(text: Any) -> str:
 
 
 def life_events(parse: Mapping[str, Any], known: Mapping[str, Any]) -> List[Dict[str, Any]]:
-    """Each life event's confidence: the sum over the intents (single or
-    combined with '+') that contain it. The events recognised are those of the
-    best-ranked intent made only of life events, when it is confident enough."""
+    """The life events of a parse, with their confidence. The model's
+    LifeEventRecogniser decides them (DIET checked and completed by cues) and
+    puts them in the parse as `life_events`; for a parse without it (an older
+    model), each event's confidence is the sum over the intents containing it
+    and the events are those of the best-ranked intent made only of events."""
+    if isinstance(parse.get("life_events"), list):  # decided by the LifeEventRecogniser component
+        found = {e.get("id"): e for e in parse["life_events"] if isinstance(e, dict)}
+        return [
+            {"id": event, "confidence": round(float(found[event].get("confidence") or 0.0), 4)}
+            for event in known
+            if event in found
+        ]
     ranking = parse.get("intent_ranking") or ([parse["intent"]] if parse.get("intent") else [])
     scores: Dict[str, float] = {}
     chosen: List[str] = []
@@ -70,15 +78,17 @@ def facts_from_entities(snapshot: CatalogueSnapshot, entities: List[Mapping[str,
 
 
 def triage(
-    text: str, parse: Mapping[str, Any], snapshot: CatalogueSnapshot, lang: str = "en",
+    text: str,
+    parse: Mapping[str, Any],
+    snapshot: CatalogueSnapshot,
+    lang: str = "en",
     extra_facts: Optional[Mapping[str, Any]] = None,
 ) -> Dict[str, Any]:
     """The triage result for already-redacted `text` and Rasa's `parse` of it."""
     events = life_events(parse, snapshot.life_events)
     event_ids = [e["id"] for e in events]
     entities = [
-        {key: entity.get(key) for key in ("entity", "value", "start", "end")}
-        for entity in parse.get("entities") or []
+        {key: entity.get(key) for key in ("entity", "value", "start", "end")} for entity in parse.get("entities") or []
     ]
     facts = facts_from_entities(snapshot, entities)
     if extra_facts:

@@ -5,10 +5,6 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from onewindow_catalogue.bundle import BundleRequestError
-from onewindow_catalogue.database import get_db_session
-from onewindow_catalogue.snapshot import CatalogueSnapshot
-from onewindow_catalogue.views import get_snapshot
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -17,6 +13,10 @@ from bot.triage.nlu import NluUnavailable
 from bot.triage.service import TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles
 from bot.users.models import SignedIn
+from onewindow_catalogue.bundle import BundleRequestError
+from onewindow_catalogue.database import get_db_session
+from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.views import get_snapshot
 
 router = APIRouter(prefix="/api", tags=["triage"])
 

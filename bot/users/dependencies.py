@@ -9,11 +9,11 @@ from typing import Callable
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
-from onewindow_catalogue.database import get_db_session
 from sqlalchemy.orm import Session
 
 from bot.users import service
 from bot.users.models import SignedIn
+from onewindow_catalogue.database import get_db_session
 
 SESSION_COOKIE = "ow_session"
 CSRF_FIELD = "csrf_token"

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional
 
-from onewindow_catalogue.database import Base
 from pydantic import BaseModel, Field, validator
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
+
+from onewindow_catalogue.database import Base
 
 ROLES = ("admin", "owner", "agent")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from onewindow_catalogue.database import get_db_session
 from sqlalchemy.orm import Session
 
 from bot.users import service
 from bot.users.dependencies import SESSION_COOKIE, csrf_form, optional_user
 from bot.users.models import SignedIn
 from bot.web.templating import templates
+from onewindow_catalogue.database import get_db_session
 
 router = APIRouter(tags=["sign-in"])
 HOME_BY_ROLE = {"agent": "/console", "owner": "/admin/catalogue", "admin": "/console"}

@@ -9,9 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from onewindow_catalogue.database import make_engine, make_session_factory
-from onewindow_catalogue.snapshot import SnapshotCache
-from onewindow_catalogue.views import router as catalogue_router
 from sqlalchemy import text
 
 from bot.audit.views import router as audit_router
@@ -27,6 +24,9 @@ from bot.triage.nlu import RasaServerParser
 from bot.triage.views import router as triage_router
 from bot.users.dependencies import SignInRequired
 from bot.users.views import router as users_router
+from onewindow_catalogue.database import make_engine, make_session_factory
+from onewindow_catalogue.snapshot import SnapshotCache
+from onewindow_catalogue.views import router as catalogue_router
 
 WEB_DIR = Path(__file__).parent
 MAX_BODY_BYTES = 256 * 1024

@@ -7,10 +7,11 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
+from pydantic import ValidationError
+
 from onewindow_catalogue.municipalities import MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, Service
 from onewindow_catalogue.validation import Problem, check_catalogue
-from pydantic import ValidationError
 
 SECTION = "services"
 

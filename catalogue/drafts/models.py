@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onewindow_catalogue.database import Base
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Text, UniqueConstraint
+
+from onewindow_catalogue.database import Base
 
 STATUSES = ("draft", "in_review", "published", "superseded", "rejected", "discarded")
 OPEN_STATUSES = ("draft", "in_review")

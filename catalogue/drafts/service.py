@@ -12,14 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.drafts.diff import Change, diff, three_way
 from onewindow_catalogue.drafts.entries import check_candidate, entry_dict, parse_entry
 from onewindow_catalogue.drafts.models import OPEN_STATUSES, ServiceVersionRow, utcnow
 from onewindow_catalogue.seed_format import Catalogue, Service
 from onewindow_catalogue.validation import Problem
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 
 @dataclass

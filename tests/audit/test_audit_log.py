@@ -7,11 +7,11 @@ import datetime as dt
 import io
 
 import pytest
-from onewindow_catalogue.database import session_scope
 
 from bot.audit import service as audit
 from bot.audit.models import AuditRow
 from bot.users.models import SignedIn, UserRead
+from onewindow_catalogue.database import session_scope
 
 
 @pytest.fixture()

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 
 TODAY = dt.date(2026, 11, 23)

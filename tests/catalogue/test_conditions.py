@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+
 from onewindow_catalogue.conditions import check_shape, evaluate, facts_in
 from onewindow_catalogue.facts import Fact
 

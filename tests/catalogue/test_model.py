@@ -2,14 +2,14 @@
 import replaces all or nothing, and every published change moves the revision."""
 
 import pytest
-from onewindow_catalogue import service
-from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
-from onewindow_catalogue.models import ServiceRelationRow
-from onewindow_catalogue.snapshot import SnapshotCache
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.schema import create_schema
+from onewindow_catalogue import service
+from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
+from onewindow_catalogue.models import ServiceRelationRow
+from onewindow_catalogue.snapshot import SnapshotCache
 
 
 @pytest.fixture()

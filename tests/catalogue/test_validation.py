@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from onewindow_catalogue.loading import check_path, dump_catalogue, read_catalogue
 from onewindow_catalogue.validation import CatalogueInvalid
 

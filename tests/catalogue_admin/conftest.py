@@ -10,23 +10,22 @@ from pathlib import Path
 import pytest
 from admin_support import PASSWORD, PEOPLE, SEED_DIR, Api, Browser
 from fastapi.testclient import TestClient
-from onewindow_catalogue.database import session_scope
 
 from bot.users import service as users
 from bot.users.models import UserCreate
+from onewindow_catalogue.database import session_scope
 
 
 @pytest.fixture(scope="session")
 def admin_template(tmp_path_factory):
     """The seeded database with everyone's account and API token, built once:
     password hashing (argon2) and loading the seed are the slow parts."""
-    from onewindow_catalogue import service as catalogue_service
-    from onewindow_catalogue.drafts import service as drafts
-    from onewindow_catalogue.loading import read_catalogue
-
     from bot.schema import create_schema
     from bot.settings import Settings
     from bot.web.app import create_app
+    from onewindow_catalogue import service as catalogue_service
+    from onewindow_catalogue.drafts import service as drafts
+    from onewindow_catalogue.loading import read_catalogue
 
     folder = tmp_path_factory.mktemp("catalogue-admin-template")
     app = create_app(Settings(data_dir=folder))

@@ -9,9 +9,9 @@ import io
 import re
 
 from admin_support import CRA_SERVICE, SC_SERVICE, bundle_service, form_fields, set_field, without
-from onewindow_catalogue.database import session_scope
 
 from bot.audit import service as audit
+from onewindow_catalogue.database import session_scope
 
 EDIT = f"/admin/catalogue/services/{CRA_SERVICE}"
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"

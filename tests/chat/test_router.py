@@ -2,10 +2,10 @@
 
 import pytest
 from chat_support import say, start
-from onewindow_catalogue.database import session_scope
 
 from bot.cases import service as cases
 from bot.conversations import service as conversations
+from onewindow_catalogue.database import session_scope
 
 HANDOFF = {
     "handoff": {

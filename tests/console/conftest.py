@@ -9,12 +9,12 @@ from typing import Any, Dict, Optional
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from onewindow_catalogue.database import session_scope
 
 from bot.cases import service as cases
 from bot.conversations import service as conversations
 from bot.users import service as users
 from bot.users.models import UserCreate
+from onewindow_catalogue.database import session_scope
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -193,6 +193,7 @@ def live_app(tmp_path_factory, seeded_database):
     from pathlib import Path
 
     import httpx
+
     from onewindow_catalogue.database import make_engine, make_session_factory
 
     data_dir = tmp_path_factory.mktemp("console-live")

@@ -5,12 +5,12 @@ escaping, and phone triage with a stand-in parser."""
 from __future__ import annotations
 
 import pytest
-from onewindow_catalogue.database import session_scope
 
 from bot.cases import service as cases
 from bot.cases.models import CaseRow
 from bot.conversations import service as conversations
 from bot.triage.nlu import NluUnavailable
+from onewindow_catalogue.database import session_scope
 from tests.console.conftest import make_case
 
 CONSOLE_PAGES = ["/console", "/console/cases/1", "/console/phone", "/console/reports", "/console/reports.csv"]
@@ -496,10 +496,10 @@ def test_case_actions_are_audited(console_app, ana, ben):
 
 
 def test_phone_question_that_matches_nothing_feeds_the_gap_report(console_app, ana):
-    from onewindow_catalogue.database import session_scope
     from sqlalchemy import select
 
     from bot.audit.models import UnmatchedQuestionRow
+    from onewindow_catalogue.database import session_scope
 
     console_app.state.parser = ParserStub(intent="other_service", confidence=0.88)
     assert (

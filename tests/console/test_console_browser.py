@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from onewindow_catalogue.database import session_scope
 
 from bot.cases.models import CaseRow
+from onewindow_catalogue.database import session_scope
 from tests.console.conftest import AGENT_PASSWORD, make_case
 
 pytestmark = pytest.mark.browser

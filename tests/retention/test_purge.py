@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from onewindow_catalogue.database import session_scope
 from sqlalchemy import func, select
 
 from bot.cases import service as cases
@@ -12,6 +11,7 @@ from bot.conversations import service as conversations
 from bot.conversations.models import ConversationRow, MessageRow
 from bot.retention import service as retention
 from bot.retention.models import ArchivedContactRow
+from onewindow_catalogue.database import session_scope
 
 LONG_AGO = dt.datetime(2026, 1, 5, 12, tzinfo=dt.timezone.utc)
 

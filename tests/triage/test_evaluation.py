@@ -28,8 +28,14 @@ def test_every_kind_of_mistake_is_counted(seed_snapshot):
     cases = [
         Case(1, "a", {"birth", "new_to_ontario"}),
         Case(2, "b", set(), urgent=True),
-        Case(3, "c", {"bereavement"}, handoff=None, services=["ca-cra-final-return"],
-             not_services=["ca-cpp-death-benefit"]),
+        Case(
+            3,
+            "c",
+            {"bereavement"},
+            handoff=None,
+            services=["ca-cra-final-return"],
+            not_services=["ca-cpp-death-benefit"],
+        ),
         Case(4, "d", {"new_business"}),
     ]
     results = [
@@ -68,8 +74,12 @@ def test_cases_file_problems_are_listed(tmp_path, seed_snapshot):
     with pytest.raises(CasesFileError) as error:
         load_cases(path, seed_snapshot)
     message = str(error.value)
-    for expected in ("case 2: needs 'text'", "case 3: unknown life event(s) ['wedding']",
-                     "case 4: unknown service id(s) in services", "case 5: 'urgent' must be true, false or null"):
+    for expected in (
+        "case 2: needs 'text'",
+        "case 3: unknown life event(s) ['wedding']",
+        "case 4: unknown service id(s) in services",
+        "case 5: 'urgent' must be true, false or null",
+    ):
         assert expected in message
 
 
@@ -94,3 +104,22 @@ def test_unplaced_question_is_flagged_for_the_gap_report(seed_snapshot):
     assert triage("where do I get a fishing licence", parse, seed_snapshot)["unmatched"] is True
     parse = {"intent": {"name": "birth", "confidence": 0.9}, "intent_ranking": [{"name": "birth", "confidence": 0.9}]}
     assert triage("we had a baby", parse, seed_snapshot)["unmatched"] is False
+
+
+def test_life_events_from_the_recogniser_win_over_the_ranking(seed_snapshot):
+    from bot.triage.service import life_events
+
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [{"name": "birth", "confidence": 0.3}],
+        "life_events": [
+            {"id": "new_to_ontario", "confidence": 0.9, "source": "cue"},
+            {"id": "bereavement", "confidence": 0.81, "source": "diet+cue"},
+        ],
+    }
+    assert life_events(parse, seed_snapshot.life_events) == [
+        {"id": "bereavement", "confidence": 0.81},
+        {"id": "new_to_ontario", "confidence": 0.9},
+    ]
+    del parse["life_events"]
+    assert life_events(parse, seed_snapshot.life_events) == []  # 0.3 is below the threshold

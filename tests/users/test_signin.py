@@ -1,10 +1,10 @@
 """Accounts, sign-in pages, sessions, CSRF and rate limits through the real app."""
 
 import pytest
-from onewindow_catalogue.database import session_scope
 
 from bot.users import service
 from bot.users.models import UserCreate
+from onewindow_catalogue.database import session_scope
 
 PASSWORD = "correct horse battery"
 

@@ -1,0 +1,583 @@
+"""Rule-based, multi-label life-event recognition, and how it is combined with DIET.
+
+DIET (trained on data/nlu) generalises well but misses the second event of a
+combination and is fooled by look-alikes ("my dog died", "closing my business",
+"moving from Toronto to Ottawa"). Phrases people actually use are a reliable
+second opinion, so this module finds them (`detect_events`) and `combine`s them
+with DIET's ranking. Pure logic: no Rasa imports (the Rasa component is
+life_event_recogniser.py); the phrases live in life_event_cues.yml.
+
+Cues (per event, see the YAML header):
+- strong: decide the event alone ("passed away", "gave birth", "incorporate",
+  "new to Canada", "moved here from Alberta");
+- weak: evidence that needs DIET to agree ("baby", "business", "moved");
+- veto: blocks the event's strong cues in the same clause and its weak cues
+  anywhere in the message (pets, things or businesses that "die", figurative
+  uses, an adult's own birth certificate, closing a business, a move within
+  Ontario or out of it, a long-settled resident...).
+
+Decision for each event e, with S(e) = DIET's probability mass for e (sum of
+the confidences of every ranked intent containing e, e.g. "birth" and
+"bereavement+birth"), checked in this order:
+1. a strong cue (not vetoed, not negated)                        -> in
+   Phrases like "passed away" are rarely wrong, and DIET's usual miss is the
+   second event of a message, which it ranks low.
+2. a veto and no cue left                                         -> out
+   Explicit evidence against the event beats DIET's guess ("my cat passed away").
+3. the top intent is a confident non-event (>= 0.9: other_service,
+   out_of_scope, inform...)                                       -> out
+   Only a strong cue overrides DIET when it is sure of something else.
+4. a weak cue and S(e) >= 0.35                                    -> in
+   Two independent, individually weak signals agree; 0.35 is the threshold
+   triage already uses for an event in the ranking.
+5. DIET's top intent is e alone, with confidence >= 0.8          -> in
+   DIET alone decides only a single event it is sure of (phrasings the cue
+   file does not know). Its combination intents, learnt from ~40 examples
+   each, often add an event nothing in the message supports ("no one died, I
+   just want to register a business" -> bereavement+new_business), so every
+   event of a combination needs at least a weak cue (rule 4).
+6. otherwise                                                      -> out
+Events are returned in the canonical order new_business, birth, bereavement,
+new_to_ontario.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+
+import yaml
+
+from bot.components.spacy_loader import blank_english, load_spacy
+
+EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
+NEW_TO_ONTARIO = "new_to_ontario"
+STRONG, WEAK, VETO = "strong", "weak", "veto"
+CUES_PATH = Path(__file__).with_name("life_event_cues.yml")
+FACT_CUES_PATH = Path(__file__).with_name("fact_cues.yml")
+SPLIT = "+"
+MAX_TEXT_CHARS = 5000
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+TEMPLATE_MARKS = re.compile(r"[{|?*]")
+
+
+# -- thresholds of combine() (explained in the module docstring) -------------------------------
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    weak_support: float = 0.35  # rule 4: DIET mass a weak cue needs
+    diet_alone: float = 0.8  # rule 5: confidence of a single-event top intent that decides without a cue
+    confident_other: float = 0.9  # rule 3: a non-event top intent this sure needs a strong cue
+    strong_confidence: float = 0.9  # reported confidence floor of an event with a strong cue
+    weak_confidence: float = 0.6  # ... with a weak cue
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """The best evidence for one event in a message.
+
+    strength is "strong", "weak" or "veto" (only vetoed or blocked mentions:
+    the event must not be taken from DIET either). `phrase` is the cue-file
+    entry that matched, `text` the words of the message."""
+
+    event: str
+    strength: str
+    phrase: str
+    text: str
+    vetoed_by: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One recognised event: its confidence and which rule decided it."""
+
+    event: str
+    confidence: float
+    reason: str  # "strong cue", "weak cue + DIET", "DIET"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    key: str
+    kind: str  # strong | weak | veto | ignore
+    events: FrozenSet[str]
+    entry: str
+
+
+@dataclass
+class _Hit:
+    rule: _Rule
+    start: int  # token indices
+    end: int
+    clause: int
+    vetoed_by: str = ""
+
+
+@dataclass
+class Analysis:
+    """Everything found in one message (for explanations and tests)."""
+
+    text: str
+    hits: List[_Hit] = field(default_factory=list)
+    vetoes: List[_Hit] = field(default_factory=list)
+    words: List[str] = field(default_factory=list)
+
+    def span(self, hit: _Hit) -> str:
+        return " ".join(self.words[hit.start : hit.end])
+
+
+# -- the cue file -----------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> List[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value]
+
+
+def normalise(text: str, contractions: Mapping[str, str]) -> str:
+    """Straight apostrophes, "self-employed" = "self employed", "im" = "i'm"."""
+    clean = (text or "")[:MAX_TEXT_CHARS].translate(APOSTROPHES)
+    clean = HYPHEN_IN_WORD.sub(" ", clean)
+    if contractions:
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, contractions)) + r")\b", re.IGNORECASE)
+        clean = pattern.sub(lambda m: contractions[m.group(1).lower()], clean)
+    return clean
+
+
+class LifeEventMatcher:
+    """Finds life-event cues in text; build once per process (see `default_matcher()`)."""
+
+    def __init__(
+        self,
+        cues: Mapping[str, Any],
+        ontario_places: Iterable[str] = (),
+        outside_places: Iterable[str] = (),
+        foreign_followers: Iterable[str] = (),
+    ) -> None:
+        _check_scalars(cues)
+        load_spacy()
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.nlp = blank_english()
+        self._lock = threading.Lock()
+        settings = cues.get("settings", {}) or {}
+        self.contractions = {str(k).lower(): str(v) for k, v in (settings.get("contractions") or {}).items()}
+        self.negation_window = int(settings.get("negation_window", 2))
+        self.negation_words = {w.lower() for w in _as_list(settings.get("negation_words"))}
+        self.clause_breaks = {w.lower() for w in _as_list(settings.get("clause_breaks"))}
+        self.gap_stop = sorted(self.clause_breaks | {w.lower() for w in _as_list(settings.get("gap_stop"))})
+        self.lists = {
+            name: sorted({w.lower() for w in _as_list(words)}) for name, words in (cues.get("lists") or {}).items()
+        }
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(self.nlp.vocab)
+        self.rules: Dict[str, _Rule] = {}
+        self._load_rules(cues)
+        self._load_places(cues.get("places") or {}, ontario_places, outside_places, foreign_followers, PhraseMatcher)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _load_rules(self, cues: Mapping[str, Any]) -> None:
+        for entry in _as_list(cues.get("ignore")):
+            self._add(entry, "ignore", frozenset())
+        for name, spec in (cues.get("vetoes") or {}).items():
+            events = frozenset(_as_list(spec.get("events")))
+            _check_events(events, f"vetoes.{name}")
+            for entry in _as_list(spec.get("entries")):
+                self._add(entry, VETO, events)
+        for event, spec in (cues.get("events") or {}).items():
+            _check_events({event}, "events")
+            for kind in (STRONG, WEAK, VETO):
+                for entry in _as_list((spec or {}).get(kind)):
+                    self._add(entry, kind, frozenset({event}))
+
+    def _add(self, entry: str, kind: str, events: FrozenSet[str]) -> None:
+        key = f"{kind}:{','.join(sorted(events))}:{entry}"
+        if key in self.rules:
+            return
+        self.rules[key] = _Rule(key, kind, events, entry)
+        if TEMPLATE_MARKS.search(entry):
+            self.patterns.add(key, [self._compile(entry)])
+        else:
+            self.phrases.add(key, [self._doc(entry)])
+
+    def _doc(self, text: str) -> Any:
+        return self.nlp.make_doc(normalise(text, self.contractions).lower())
+
+    def _compile(self, entry: str) -> List[Dict[str, Any]]:
+        """A template ("lost|losing my {relative}", "start *4 {biz_noun}") as Matcher token specs."""
+        specs: List[Dict[str, Any]] = []
+        for piece in entry.split():
+            if re.fullmatch(r"\*\d+", piece):
+                specs.append({"LOWER": {"NOT_IN": self.gap_stop}, "OP": f"{{0,{int(piece[1:])}}}"})
+                continue
+            if piece.startswith("*"):
+                raise ValueError(f"life_event_cues.yml: write a gap as *N (e.g. *3), not {piece!r}, in {entry!r}")
+            optional = piece.endswith("?") and len(piece) > 1
+            piece = piece[:-1] if optional else piece
+            words = self._alternatives(piece, entry)
+            if len(words) == 1 and not optional and "{" not in piece and not piece.startswith("'"):
+                specs.extend({"LOWER": t.text} for t in self._doc(words[0]))
+                continue
+            spec: Dict[str, Any] = {"LOWER": {"IN": words}}
+            if optional:
+                spec["OP"] = "?"
+            specs.append(spec)
+        return specs
+
+    def _alternatives(self, piece: str, entry: str) -> List[str]:
+        words: List[str] = []
+        for atom in piece.split("|"):
+            if atom.startswith("{") and atom.endswith("}"):
+                name = atom[1:-1]
+                if name not in self.lists:
+                    raise ValueError(f"life_event_cues.yml: unknown list {{{name}}} in {entry!r}")
+                words.extend(self.lists[name])
+            elif atom.startswith("'"):  # a contraction's second half ("'m", "'s") is one token in a sentence
+                words.append(atom.lower())
+            else:
+                tokens = [t.text for t in self._doc(atom)]
+                if len(tokens) != 1 and "|" in piece:
+                    raise ValueError(f"life_event_cues.yml: {atom!r} in {entry!r} is several tokens; split the entry")
+                words.append(" ".join(tokens) if len(tokens) != 1 else tokens[0])
+        return sorted(set(words))
+
+    def _load_places(
+        self,
+        spec: Mapping[str, Any],
+        ontario_places: Iterable[str],
+        outside_places: Iterable[str],
+        foreign_followers: Iterable[str],
+        phrase_matcher: Any,
+    ) -> None:
+        self.from_words = {w.lower() for w in _as_list(spec.get("from_words"))}
+        self.to_words = {w.lower() for w in _as_list(spec.get("to_words"))}
+        self.licence_words = {w.lower() for w in _as_list(spec.get("licence_words"))}
+        self.move_words = set(self.lists.get("move_verb", []))
+        self.foreign_followers = {w.lower() for w in foreign_followers}
+        self.places = phrase_matcher(self.nlp.vocab, attr="LOWER")
+        outside = {p.lower() for p in list(outside_places) + _as_list(spec.get("outside_ontario"))}
+        inside = {p.lower() for p in list(ontario_places) + _as_list(spec.get("ontario_places"))} - outside
+        self.places.add("OUT", [self._doc(p) for p in sorted(outside)])
+        self.places.add("ON", [self._doc(p) for p in sorted(inside)])
+
+    @classmethod
+    def from_files(
+        cls, cues_path: Path = CUES_PATH, fact_cues_path: Path = FACT_CUES_PATH, seed_dir: Optional[Path] = None
+    ) -> LifeEventMatcher:
+        """The cue file plus the places shared with the FactExtractor (fact_cues.yml and the
+        municipality directory), so both components agree on what is outside Ontario."""
+        from onewindow_catalogue.municipalities import SEED_DIR, load_directory
+
+        cues = yaml.safe_load(Path(cues_path).read_text(encoding="utf-8")) or {}
+        outside, followers, ambiguous = _fact_cue_places(Path(fact_cues_path))
+        directory = load_directory(seed_dir or SEED_DIR)
+        ontario = [name for name, _ in directory.names_for_matching() if name.lower() not in ambiguous]
+        return cls(cues, ontario, outside, followers)
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def analyse(self, text: str) -> Analysis:
+        """Every cue and veto in `text`, with vetoes and negations applied."""
+        clean = normalise(text, self.contractions)
+        with self._lock:  # spaCy matchers are not guaranteed thread-safe
+            doc = self.nlp.make_doc(clean)
+            raw = [(m, s, e) for m, s, e in self.phrases(doc)] + [(m, s, e) for m, s, e in self.patterns(doc)]
+            place_hits = list(self.places(doc))
+        words = [t.lower_ for t in doc]
+        clauses = self._clauses(words)
+        strings = self.nlp.vocab.strings
+        hits = [_Hit(self.rules[strings[m]], s, e, clauses[s]) for m, s, e in raw if strings[m] in self.rules]
+        hits.extend(self._place_hits(words, clauses, place_hits))
+        ignored = [(h.start, h.end) for h in hits if h.rule.kind == "ignore"]
+        hits = [h for h in hits if h.rule.kind != "ignore" and not _inside((h.start, h.end), ignored)]
+        vetoes = [h for h in hits if h.rule.kind == VETO]
+        cues = [h for h in hits if h.rule.kind in (STRONG, WEAK) and not self._negated(words, clauses, h)]
+        for hit in cues:
+            blocker = next((v for v in vetoes if v.clause == hit.clause and v.rule.events & hit.rule.events), None)
+            if blocker is not None:
+                hit.vetoed_by = blocker.rule.entry
+        cues.sort(key=lambda h: (h.start, h.end))
+        return Analysis(text=text, hits=cues, vetoes=vetoes, words=words)
+
+    def detect(self, text: str) -> Dict[str, Cue]:
+        """The best cue per event (strong before weak; "veto" when only blocked mentions are left)."""
+        analysis = self.analyse(text)
+        found: Dict[str, Cue] = {}
+        for event in EVENTS:
+            cue = _best_cue(analysis, event)
+            if cue is not None:
+                found[event] = cue
+        return found
+
+    def _clauses(self, words: Sequence[str]) -> List[int]:
+        clause, ids = 0, []
+        for word in words:
+            if word in self.clause_breaks:
+                clause += 1
+            ids.append(clause)
+        return ids
+
+    def _negated(self, words: Sequence[str], clauses: Sequence[int], hit: _Hit) -> bool:
+        start = max(0, hit.start - self.negation_window)
+        return any(words[i] in self.negation_words and clauses[i] == hit.clause for i in range(start, hit.start))
+
+    # -- places (new_to_ontario) ------------------------------------------------------------------
+
+    def _place_hits(
+        self, words: Sequence[str], clauses: Sequence[int], place_hits: Sequence[Tuple[int, int, int]]
+    ) -> List[_Hit]:
+        """Arrival from outside Ontario, moves within it and moves out of it (see the YAML `places`)."""
+        places = self._places(words, place_hits)
+        found: List[_Hit] = []
+        for clause in sorted(set(clauses)):
+            found.extend(self._clause_place_hits(words, clauses, clause, places))
+        return found
+
+    def _places(self, words: Sequence[str], place_hits: Sequence[Tuple[int, int, int]]) -> Dict[int, Tuple[str, int]]:
+        """Start token -> (ON|OUT, end) for the longest place starting there (OUT wins a tie)."""
+        strings = self.nlp.vocab.strings
+        best: Dict[int, Tuple[str, int]] = {}
+        for match_id, start, end in place_hits:
+            kind = strings[match_id]
+            if kind == "ON" and self._foreign(words, end):
+                kind = "OUT"
+            current = best.get(start)
+            if current is None or end > current[1] or (end == current[1] and kind == "OUT"):
+                best[start] = (kind, end)
+        return best
+
+    def _foreign(self, words: Sequence[str], end: int) -> bool:
+        """ "London, England" and "Kingston Jamaica" are not the Ontario ones."""
+        index = end
+        while index < len(words) and words[index] in {",", "."}:
+            index += 1
+        return index < len(words) and index - end <= 1 and words[index] in self.foreign_followers
+
+    def _clause_place_hits(
+        self, words: Sequence[str], clauses: Sequence[int], clause: int, places: Mapping[int, Tuple[str, int]]
+    ) -> List[_Hit]:
+        indices = [i for i, c in enumerate(clauses) if c == clause]
+        moving = any(words[i] in self.move_words for i in indices)
+        origins = self._after(words, indices, places, self.from_words)
+        destinations = self._after(words, indices, places, self.to_words)
+        found: List[_Hit] = []
+        outside_origin = [span for kind, span in origins if kind == "OUT"]
+        for start, end in outside_origin:
+            entry = "moved from <outside Ontario>" if moving else "from <outside Ontario>"
+            found.append(self._place_hit(entry, STRONG if moving else WEAK, start, end, clause))
+        for start, end in self._licences(words, indices, places):
+            found.append(self._place_hit("<outside Ontario> licence", STRONG, start, end, clause))
+        if moving and not outside_origin:
+            for kind, (start, end) in origins:
+                if kind == "ON":
+                    found.append(self._place_hit("moved from <Ontario place>", VETO, start, end, clause))
+            for kind, (start, end) in destinations:
+                if kind == "OUT":
+                    found.append(self._place_hit("moving to <outside Ontario>", VETO, start, end, clause))
+        return found
+
+    def _after(
+        self, words: Sequence[str], indices: Sequence[int], places: Mapping[int, Tuple[str, int]], lead: Set[str]
+    ) -> List[Tuple[str, Tuple[int, int]]]:
+        """Places right after one of the `lead` words ("from", "to"), at most one word between."""
+        found = []
+        for i in indices:
+            if words[i] not in lead:
+                continue
+            for start in (i + 1, i + 2):
+                if start in places and (start == i + 1 or words[i + 1] in {"the", "beautiful", "sunny", "rural"}):
+                    kind, end = places[start]
+                    found.append((kind, (i, end)))
+                    break
+        return found
+
+    def _licences(
+        self, words: Sequence[str], indices: Sequence[int], places: Mapping[int, Tuple[str, int]]
+    ) -> List[Tuple[int, int]]:
+        """ "my Alberta plates", "a Texas driver's licence": a licence from outside Ontario."""
+        found = []
+        for start in indices:
+            kind, end = places.get(start, ("", 0))
+            if kind == "OUT" and end < len(words) and words[end] in self.licence_words:
+                found.append((start, end + 1))
+        return found
+
+    def _place_hit(self, entry: str, kind: str, start: int, end: int, clause: int) -> _Hit:
+        key = f"{kind}:{NEW_TO_ONTARIO}:{entry}"
+        rule = self.rules.setdefault(key, _Rule(key, kind, frozenset({NEW_TO_ONTARIO}), entry))
+        return _Hit(rule, start, end, clause)
+
+
+def _check_scalars(value: Any, where: str = "life_event_cues.yml") -> None:
+    """YAML reads a bare no/yes/on/off as a boolean: refuse it rather than match "False"."""
+    if isinstance(value, bool):
+        raise ValueError(f"{where}: a bare yes/no/on/off became {value}; quote it")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_scalars(item, f"{where}: {key}")
+    elif isinstance(value, list):
+        for item in value:
+            _check_scalars(item, where)
+
+
+def _check_events(events: Iterable[str], where: str) -> None:
+    unknown = sorted(set(events) - set(EVENTS))
+    if unknown:
+        raise ValueError(f"life_event_cues.yml: unknown life event(s) {unknown} in {where}")
+
+
+def _fact_cue_places(path: Path) -> Tuple[List[str], List[str], Set[str]]:
+    """Places outside Ontario, foreign followers and ambiguous municipality names from fact_cues.yml
+    (empty when the file or a section is missing: life_event_cues.yml has its own short lists)."""
+    if not path.exists():
+        return [], [], set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    arrived = (data.get("facts") or {}).get("arrived_from") or {}
+    outside: List[str] = []
+    for value in ("province", "country"):
+        outside.extend(_as_list((arrived.get(value) or {}).get("phrases")))
+    municipality = data.get("municipality") or {}
+    followers = _as_list(municipality.get("foreign_followers"))
+    ambiguous = {w.lower() for w in _as_list(municipality.get("ambiguous"))}
+    return outside, followers, ambiguous
+
+
+def _inside(span: Tuple[int, int], others: Iterable[Tuple[int, int]]) -> bool:
+    start, end = span
+    return any(s <= start and end <= e for s, e in others)
+
+
+def _best_cue(analysis: Analysis, event: str) -> Optional[Cue]:
+    """A strong cue survives a veto in another clause ("we closed our old store, now opening a bakery");
+    a weak one does not: it is only a topical word, the veto is evidence about the topic."""
+    mine = [h for h in analysis.hits if event in h.rule.events]
+    vetoed = any(event in v.rule.events for v in analysis.vetoes)
+    for strength in (STRONG, WEAK):
+        for hit in mine:
+            if hit.rule.kind == strength and not hit.vetoed_by and (strength == STRONG or not vetoed):
+                return Cue(event, strength, hit.rule.entry, analysis.span(hit))
+    blocked = [h for h in mine if h.vetoed_by]
+    if blocked:
+        return Cue(event, VETO, blocked[0].rule.entry, analysis.span(blocked[0]), blocked[0].vetoed_by)
+    vetoes = [v for v in analysis.vetoes if event in v.rule.events]
+    if vetoes:
+        return Cue(event, VETO, "", "", vetoes[0].rule.entry)
+    return None
+
+
+_default_lock = threading.Lock()
+_default: Optional[LifeEventMatcher] = None
+
+
+def default_matcher() -> LifeEventMatcher:
+    """The process-wide matcher built from life_event_cues.yml, fact_cues.yml and the seed directory."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = LifeEventMatcher.from_files()
+    return _default
+
+
+def detect_events(text: str, matcher: Optional[LifeEventMatcher] = None) -> Dict[str, Cue]:
+    """The best cue per life event found in `text` (events without any cue are absent)."""
+    return (matcher or default_matcher()).detect(text)
+
+
+# -- combining with DIET ------------------------------------------------------------------------
+
+
+def events_of(intent_name: Optional[str]) -> List[str]:
+    """The life events an intent name stands for ("bereavement+birth" -> both; "greet" -> none)."""
+    parts = str(intent_name or "").split(SPLIT)
+    return parts if parts and all(part in EVENTS for part in parts) else []
+
+
+def diet_scores(ranking: Sequence[Mapping[str, Any]]) -> Dict[str, float]:
+    """S(e): the summed confidence of every ranked intent containing event e (capped at 1)."""
+    scores = {event: 0.0 for event in EVENTS}
+    for entry in ranking or []:
+        confidence = float(entry.get("confidence") or 0.0)
+        for event in events_of(entry.get("name")):
+            scores[event] = min(1.0, scores[event] + confidence)
+    return scores
+
+
+def _top(ranking: Sequence[Mapping[str, Any]], top_intent: Union[str, Mapping[str, Any], None]) -> Tuple[str, float]:
+    if isinstance(top_intent, Mapping):
+        return str(top_intent.get("name") or ""), float(top_intent.get("confidence") or 0.0)
+    name = top_intent if top_intent is not None else (ranking[0].get("name") if ranking else "")
+    confidence = next((float(r.get("confidence") or 0.0) for r in ranking or [] if r.get("name") == name), 0.0)
+    return str(name or ""), confidence
+
+
+def decide(
+    ranking: Sequence[Mapping[str, Any]],
+    cues: Mapping[str, Cue],
+    top_intent: Union[str, Mapping[str, Any], None] = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> List[Decision]:
+    """The events of a message with their confidence and the rule that decided each."""
+    scores = diet_scores(ranking)
+    name, confidence = _top(ranking, top_intent)
+    confident_other = bool(name) and not events_of(name) and name != "nlu_fallback"
+    confident_other = confident_other and confidence >= thresholds.confident_other
+    sure_single = name if name in EVENTS and confidence >= thresholds.diet_alone else ""
+    decisions = []
+    for event in EVENTS:
+        decision = _decide_one(event, cues.get(event), scores[event], confident_other, sure_single, thresholds)
+        if decision is not None:
+            decisions.append(decision)
+    return decisions
+
+
+def _decide_one(
+    event: str, cue: Optional[Cue], score: float, confident_other: bool, sure_single: str, thresholds: Thresholds
+) -> Optional[Decision]:
+    """Rules 1-6 of the module docstring for one event."""
+    strength = cue.strength if cue is not None else ""
+    if strength == STRONG:
+        return Decision(event, round(max(score, thresholds.strong_confidence), 4), "strong cue")
+    if strength == VETO or confident_other:
+        return None
+    if strength == WEAK and score >= thresholds.weak_support:
+        return Decision(event, round(max(score, thresholds.weak_confidence), 4), "weak cue + DIET")
+    if event == sure_single:
+        return Decision(event, round(score, 4), "DIET")
+    return None
+
+
+def combine(
+    ranking: Sequence[Mapping[str, Any]],
+    cues: Mapping[str, Cue],
+    top_intent: Union[str, Mapping[str, Any], None] = None,
+) -> List[str]:
+    """The life events of a message, in canonical order (rules in the module docstring)."""
+    return [d.event for d in decide(ranking, cues, top_intent)]
+
+
+def strongest(decisions: Sequence[Decision], limit: int = 2) -> List[Decision]:
+    """The `limit` best-supported events: strong cues first, then by confidence."""
+    rank = {"strong cue": 0, "weak cue + DIET": 1, "DIET": 2}
+    return sorted(decisions, key=lambda d: (rank.get(d.reason, 3), -d.confidence, EVENTS.index(d.event)))[:limit]
+
+
+def intent_for(decisions: Sequence[Decision]) -> str:
+    """The domain's intent for these events: at most the two strongest, joined alphabetically
+    ("bereavement+new_business"), as in data/nlu/multi_events.yml."""
+    return SPLIT.join(sorted(d.event for d in strongest(decisions)))

@@ -1,0 +1,382 @@
+"""Life-event recogniser: cues (life_event_cues.yml), combine() with DIET, and the Rasa component.
+
+Every sentence here is new (none is in data/nlu): cue types, vetoes, typos,
+combinations, third-person and planned events, no punctuation, all caps.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Set
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.life_event_recogniser import LifeEventRecogniser, promote
+from bot.components.life_events import (
+    EVENTS,
+    STRONG,
+    VETO,
+    WEAK,
+    Cue,
+    Decision,
+    combine,
+    decide,
+    default_matcher,
+    detect_events,
+    diet_scores,
+    intent_for,
+)
+
+NB, BI, BE, NO = EVENTS  # new_business, birth, bereavement, new_to_ontario
+
+
+def strong_events(text: str) -> Set[str]:
+    return {event for event, cue in detect_events(text).items() if cue.strength == STRONG}
+
+
+def strengths(text: str) -> Dict[str, str]:
+    return {event: cue.strength for event, cue in detect_events(text).items()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matcher():
+    return default_matcher()
+
+
+# -- strong cues decide alone ------------------------------------------------------------------
+
+STRONG_CASES = [
+    # new_business
+    ("I'm about to open a vegan bakery in Guelph", {NB}),
+    ("we want to incorporate our landscaping outfit before spring", {NB}),
+    ("Thinking of opening a bike repair shop next year", {NB}),
+    ("my sister and I are launching a candle company", {NB}),
+    ("quitting my job to go self-employed as a plumber", {NB}),
+    ("how do I register my new catering company", {NB}),
+    ("we just bought a franchise in Sudbury", {NB}),
+    ("my brother is opening a barbershop in Brampton", {NB}),
+    ("planning to start a food truck next summer", {NB}),
+    # birth
+    ("my wife gave birth to twins last night", {BI}),
+    ("I'm 20 weeks pregnant with our first", {BI}),
+    ("our granddaughter was born yesterday in Sudbury and my son needs help with the forms", {BI}),
+    ("how do i apply for mat leave, baby is due in february", {BI}),
+    ("we're adopting a little boy from foster care next month", {BI}),
+    ("just had my c-section on tuesday", {BI}),
+    ("Our daughter arrived three weeks early", {BI}),
+    ("my sister just had a baby boy and asked me to look into benefits", {BI}),
+    ("we're expecting our first in the spring", {BI}),
+    # bereavement
+    ("my grandmother passed away on Sunday in Kingston", {BE}),
+    ("we need a death certificate for my father", {BE}),
+    ("I was named executor of my aunt's will", {BE}),
+    ("how do I claim my late husband's pension", {BE}),
+    ("grandma's funeral is on Thursday morning", {BE}),
+    ("we lost my brother in a car crash", {BE}),
+    ("my mother in law passed peacefully in hospice", {BE}),
+    ("my neighbour's son was killed in an accident and she asked me to help", {BE}),
+    # new_to_ontario
+    ("we just moved here from Saskatchewan", {NO}),
+    ("I landed in Canada last Tuesday as a permanent resident", {NO}),
+    ("newcomer from Kenya looking for settlement help", {NO}),
+    ("how do I swap my Quebec licence for an Ontario one", {NO}),
+    ("recently relocated to Kingston from Nova Scotia for work", {NO}),
+    ("my parents just immigrated from Vietnam and live with us", {NO}),
+    ("moving back to ontario after five years in dubai", {NO}),
+    ("international student starting at Carleton in September", {NO}),
+    ("my cousin just arrived from Syria as a refugee", {NO}),
+    ("we're moving to Ontario from Manitoba in August", {NO}),
+    ("moved to Thunder Bay from Winnipeg in the fall", {NO}),
+]
+
+
+@pytest.mark.parametrize("text, expected", STRONG_CASES)
+def test_strong_cues(text: str, expected: Set[str]) -> None:
+    assert strong_events(text) == expected, (text, detect_events(text))
+
+
+# -- several events in one message -------------------------------------------------------------
+
+COMBINATIONS = [
+    ("my father passed away and I'm taking over his bakery", {BE, NB}),
+    ("pregnant and starting a cleaning business", {BI, NB}),
+    ("we just moved from Alberta and my wife is due in April", {NO, BI}),
+    ("new to Canada and want to open a restaurant in Hamilton", {NO, NB}),
+    ("my mom died last month and we just had a baby", {BE, BI}),
+    ("we immigrated last year and my father-in-law passed away yesterday", {NO, BE}),
+    ("using the money my grandmother left me after she died to open a daycare", {BE, NB}),
+    ("we just arrived from India, my wife gave birth last week and I want to start a trucking company", {NO, BI, NB}),
+    ("MY DAD DIED LAST WEEK AND MY WIFE IS PREGNANT", {BE, BI}),
+    ("just landed in toronto im pregnant what do i do", {NO, BI}),
+    ("our baby boy was born on monday and my grandpa passed on wednesday", {BI, BE}),
+]
+
+
+@pytest.mark.parametrize("text, expected", COMBINATIONS)
+def test_combinations(text: str, expected: Set[str]) -> None:
+    assert strong_events(text) == expected, (text, detect_events(text))
+
+
+# -- typos --------------------------------------------------------------------------------------
+
+TYPOS = [
+    ("my husbnd passed awya on monday", {BE}),
+    ("im pregant with my second", {BI}),
+    ("need to regester my bussiness name", {NB}),
+    ("dads funral is tomorrow", {BE}),
+    ("new imigrant from Peru", {NO}),
+    ("i wanna start a buisness selling hot sauce", {NB}),
+]
+
+
+@pytest.mark.parametrize("text, expected", TYPOS)
+def test_common_misspellings(text: str, expected: Set[str]) -> None:
+    assert strong_events(text) == expected, (text, detect_events(text))
+
+
+# -- vetoes and look-alikes ---------------------------------------------------------------------
+
+VETOED = [
+    ("our cat passed away this morning", {BE}),
+    ("my hamster died, the kids are sad", {BE}),
+    ("my old dog is dying", {BE}),
+    ("my phone died in the middle of the call", {BE}),
+    ("closing my business at the end of the month", {NB}),
+    ("we sold our restaurant last year and still get HST letters", {NB}),
+    ("my company went bankrupt", {NB}),
+    ("moving from Ottawa to Toronto next month, what do I update", {NO}),
+    ("we moved across town, how do I change the address on my licence", {NO}),
+    ("we're leaving Ontario for Alberta in June", {NO}),
+    ("I need a replacement of my own birth certificate", {BI}),
+    ("I've been a permanent resident for 10 years and want citizenship", {NO}),
+    ("my parents are visiting from Portugal for the summer", {NO}),
+    ("our dog is pregnant", {BI}),
+]
+
+
+@pytest.mark.parametrize("text, vetoed", VETOED)
+def test_vetoes_block_the_event(text: str, vetoed: Set[str]) -> None:
+    found = strengths(text)
+    assert {event for event, strength in found.items() if strength == VETO} >= vetoed, (text, found)
+    assert not strong_events(text) & vetoed, (text, found)
+
+
+NOTHING = [
+    "planning a birthday party for my son",
+    "my fiance and I are getting married in June",
+    "my dog had puppies",
+    "i'm expecting a refund from CRA",
+    "my rent is due next week",
+    "I passed my G2 test today",
+    "my sales are killing it this month",
+    "how do I renew my health card",
+]
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_look_alikes_have_no_strong_cue(text: str) -> None:
+    assert strong_events(text) == set(), (text, detect_events(text))
+
+
+def test_figurative_dying_is_no_death_but_the_bakery_is_a_business() -> None:
+    found = strengths("I'm dying to open a bakery in Stratford")
+    assert found[NB] == STRONG and found.get(BE) == VETO
+
+
+def test_pregnancy_loss_is_bereavement_not_birth() -> None:
+    for text in (
+        "we had a miscarriage last week",
+        "our baby was born still at 37 weeks",
+        "our newborn died in the NICU",
+    ):
+        found = strengths(text)
+        assert found.get(BE) == STRONG and found.get(BI) == VETO, (text, found)
+
+
+def test_negated_cues_are_dropped() -> None:
+    assert strong_events("no one died, I just want to register a business") == {NB}
+    assert BI not in strong_events("I'm not pregnant, I just want info on child care")
+
+
+def test_a_veto_stays_in_its_clause() -> None:
+    assert strong_events("our cat died last year and my grandfather passed away yesterday") == {BE}
+    assert strong_events("we closed our old store, now opening a new bakery in Barrie") == {NB}
+
+
+def test_a_move_from_outside_ontario_is_arrival_but_from_inside_is_not() -> None:
+    assert strong_events("we moved to Ottawa from Gatineau") == {NO}
+    assert strong_events("moving to toronto from london england") == {NO}
+    assert strengths("we moved from London to Windsor") == {NO: VETO}
+
+
+# -- weak cues need DIET ------------------------------------------------------------------------
+
+WEAK_CASES = [
+    ("my dad is in palliative care", BE),
+    ("question about my baby", BI),
+    ("we moved to Ottawa last month", NO),
+    ("I have a small business question", NB),
+]
+
+
+@pytest.mark.parametrize("text, event", WEAK_CASES)
+def test_weak_cues(text: str, event: str) -> None:
+    assert strengths(text).get(event) == WEAK, (text, detect_events(text))
+
+
+# -- combine() ----------------------------------------------------------------------------------
+
+
+def ranking(**confidences: float) -> List[Dict[str, object]]:
+    entries = [{"name": name.replace("__", "+"), "confidence": c} for name, c in confidences.items()]
+    return sorted(entries, key=lambda e: -float(e["confidence"]))  # type: ignore[arg-type]
+
+
+def cue(event: str, strength: str) -> Cue:
+    return Cue(event, strength, "test", "test")
+
+
+def test_diet_score_sums_every_intent_containing_the_event() -> None:
+    scores = diet_scores(ranking(birth=0.3, bereavement__birth=0.3, other_service=0.4))
+    assert scores[BI] == pytest.approx(0.6) and scores[BE] == pytest.approx(0.3) and scores[NB] == 0.0
+
+
+def test_a_strong_cue_adds_the_event_diet_missed() -> None:
+    diet = ranking(bereavement=0.9, birth=0.05, greet=0.05)
+    assert combine(diet, {BI: cue(BI, STRONG), BE: cue(BE, STRONG)}, "bereavement") == [BI, BE]
+
+
+def test_a_veto_beats_diet() -> None:
+    assert combine(ranking(bereavement=0.85, out_of_scope=0.15), {BE: cue(BE, VETO)}, "bereavement") == []
+
+
+def test_a_confident_other_intent_needs_a_strong_cue() -> None:
+    diet = ranking(other_service=0.95, new_to_ontario=0.05)
+    assert combine(diet, {NO: cue(NO, WEAK)}, "other_service") == []
+    assert combine(diet, {NO: cue(NO, STRONG)}, "other_service") == [NO]
+
+
+def test_a_weak_cue_needs_some_diet_support() -> None:
+    assert combine(ranking(birth=0.4, inform=0.6), {BI: cue(BI, WEAK)}, "inform") == [BI]
+    assert combine(ranking(birth=0.2, inform=0.8), {BI: cue(BI, WEAK)}, "inform") == []
+
+
+def test_diet_alone_decides_only_a_single_event_it_is_sure_of() -> None:
+    assert combine(ranking(new_business=0.85, other_service=0.15), {}, "new_business") == [NB]
+    assert combine(ranking(new_business=0.6, other_service=0.4), {}, "new_business") == []
+
+
+def test_each_event_of_a_diet_combination_needs_a_cue() -> None:
+    diet = ranking(bereavement__new_business=0.89, new_business=0.11)  # "no one died, I just want to open a shop"
+    assert combine(diet, {NB: cue(NB, STRONG)}, "bereavement+new_business") == [NB]
+    assert combine(diet, {NB: cue(NB, STRONG), BE: cue(BE, WEAK)}, "bereavement+new_business") == [NB, BE]
+
+
+def test_diet_multi_intent_mass_counts_for_each_event() -> None:
+    diet = ranking(birth__new_business=0.35, birth=0.3, other_service=0.35)  # S(birth)=0.65, S(new_business)=0.35
+    assert combine(diet, {NB: cue(NB, WEAK), BI: cue(BI, WEAK)}, "other_service") == [NB, BI]
+    assert combine(diet, {NB: cue(NB, WEAK)}, "other_service") == [NB]
+
+
+def test_events_come_in_canonical_order() -> None:
+    cues = {e: cue(e, STRONG) for e in (NO, BE, BI, NB)}
+    assert combine([], cues, None) == list(EVENTS)
+
+
+def test_the_intent_names_the_two_strongest_events_alphabetically() -> None:
+    decisions = [Decision(NB, 0.9, "strong cue"), Decision(BI, 0.95, "strong cue"), Decision(NO, 0.5, "DIET")]
+    assert intent_for(decisions) == "birth+new_business"
+    assert (
+        intent_for([Decision(NO, 0.9, "strong cue"), Decision(BE, 0.9, "strong cue")]) == "bereavement+new_to_ontario"
+    )
+
+
+def test_decisions_say_why() -> None:
+    decisions = decide(ranking(birth=0.5, greet=0.5), {BI: cue(BI, WEAK), BE: cue(BE, STRONG)}, "birth")
+    assert [(d.event, d.reason) for d in decisions] == [(BI, "weak cue + DIET"), (BE, "strong cue")]
+
+
+# -- the Rasa component -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recogniser() -> LifeEventRecogniser:
+    return LifeEventRecogniser(LifeEventRecogniser.get_default_config(), matcher=default_matcher())
+
+
+def parse(recogniser: LifeEventRecogniser, text: str, diet: List[Dict[str, object]]) -> Message:
+    message = Message(data={TEXT: text, INTENT: dict(diet[0]), INTENT_RANKING_KEY: [dict(r) for r in diet]})
+    recogniser.process([message])
+    return message
+
+
+def test_component_adds_the_missed_event_and_keeps_diets_guess_in_the_ranking(recogniser) -> None:
+    message = parse(recogniser, "my dad died the same week my daughter was born", ranking(bereavement=0.7, birth=0.3))
+    assert message.get(INTENT)["name"] == "bereavement+birth" and message.get(INTENT)["confidence"] >= 0.8
+    names = [r["name"] for r in message.get(INTENT_RANKING_KEY)]
+    assert names[:2] == ["bereavement+birth", "bereavement"]
+    first, second = (r["confidence"] for r in message.get(INTENT_RANKING_KEY)[:2])
+    assert first - second > 0.05  # FallbackClassifier's ambiguity check keeps the decision
+    assert [e["id"] for e in message.get("life_events")] == [BI, BE]
+    assert "life_events" in message.as_dict(only_output_properties=True)
+
+
+def test_component_drops_a_vetoed_event_intent(recogniser) -> None:
+    message = parse(recogniser, "my budgie died this morning", ranking(bereavement=0.6, out_of_scope=0.3, greet=0.1))
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(INTENT)["confidence"] == pytest.approx(0.75)
+    assert all(r["name"] != "bereavement" for r in message.get(INTENT_RANKING_KEY))
+    assert message.get("life_events") == []
+
+
+def test_component_lifts_a_shy_but_right_diet_guess(recogniser) -> None:
+    message = parse(recogniser, "wife gave birth at home last night", ranking(birth=0.38, inform=0.32, greet=0.3))
+    assert message.get(INTENT)["name"] == "birth" and message.get(INTENT)["confidence"] >= 0.8
+
+
+def test_component_leaves_a_confident_agreeing_diet_alone(recogniser) -> None:
+    diet = ranking(new_business=0.93, other_service=0.07)
+    message = parse(recogniser, "opening a tattoo studio in Guelph", diet)
+    assert message.get(INTENT_RANKING_KEY) == diet
+
+
+def test_component_never_overrides_a_crisis(recogniser) -> None:
+    diet = ranking(crisis=0.7, bereavement=0.3)
+    message = parse(recogniser, "since my wife died I keep thinking about ending it all", diet)
+    assert message.get(INTENT)["name"] == "crisis" and message.get("life_events") == []
+
+
+def test_component_leaves_a_pattern_crisis_to_safety_override(recogniser) -> None:
+    diet = ranking(bereavement=0.8, crisis=0.2)
+    message = parse(recogniser, "my husband passed away and i want to kill myself", diet)
+    assert message.get(INTENT)["name"] == "bereavement" and message.get("life_events") == []
+
+
+def test_component_keeps_request_human_but_reports_the_events(recogniser) -> None:
+    message = parse(
+        recogniser, "my mother passed away, can I talk to a person", ranking(request_human=0.8, bereavement=0.2)
+    )
+    assert message.get(INTENT)["name"] == "request_human"
+    assert [e["id"] for e in message.get("life_events")] == [BE]
+
+
+def test_component_keeps_a_sure_answer_to_the_bots_question(recogniser) -> None:
+    message = parse(recogniser, "yes I'm the executor", ranking(affirm=0.66, bereavement=0.12, goodbye=0.22))
+    assert message.get(INTENT)["name"] == "affirm"
+    assert [e["id"] for e in message.get("life_events")] == [BE]
+    unsure = parse(
+        recogniser, "my uncle passed away, I'm his executor", ranking(inform=0.45, bereavement=0.3, greet=0.25)
+    )
+    assert unsure.get(INTENT)["name"] == "bereavement"
+
+
+def test_component_ignores_button_payloads(recogniser) -> None:
+    message = parse(recogniser, "/request_human", ranking(request_human=1.0))
+    assert message.get("life_events") is None
+
+
+def test_promote_scales_the_rest_to_what_is_left() -> None:
+    promoted = promote(ranking(birth=0.85, greet=0.15), "birth+new_business", 0.8)
+    assert [r["name"] for r in promoted] == ["birth+new_business", "birth", "greet"]
+    assert sum(r["confidence"] for r in promoted) == pytest.approx(1.0)
