@@ -42,7 +42,7 @@ def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, 
     organisation = (service.get("organisation") or {}).get("name")
     if service.get("covered_by"):
         covering = names.get(service["covered_by"], service["covered_by"])
-        return [f"{number}. {service['name']}: {say('included_in', lang, name=covering)}"]
+        return [f"   - {service['name']}: {say('included_in', lang, name=covering)}"]
     head = f"{number}. {service['name']}"
     if organisation:
         head += f" ({organisation})"
@@ -79,11 +79,17 @@ def bundle_text(bundle: Mapping[str, Any], lang: str = "en") -> str:
     names = {s["id"]: s["name"] for s in services}
     groups: Dict[str, List[str]] = {}
     order: List[str] = []
-    for number, service in enumerate(services, start=1):
-        level = service.get("level") or "other"
+    # Numbered in the order to do things; a service another application takes
+    # care of is listed, unnumbered, under that application.
+    levels = {s["id"]: s.get("level") or "other" for s in services}
+    number = 0
+    for service in services:
+        level = levels.get(service.get("covered_by"), service.get("level") or "other")
         if level not in groups:
             groups[level] = []
             order.append(level)
+        if not service.get("covered_by"):
+            number += 1
         groups[level].extend(_service_lines(number, service, names, lang))
     for level in order:
         heading_key = f"level_headings.{level}"
