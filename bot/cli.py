@@ -300,6 +300,10 @@ def up() -> None:
         _fail(f"No trained model at {model}: run 'onewindow train' (or 'make run', which trains when needed).")
     db_init(seed=SEED_DIR, reseed=False)
     supervisor = Supervisor(specs(settings, model), log_dir=settings.data_dir / "logs")
+    import signal
+
+    # A service manager stops us with SIGTERM: stop the children too, not only on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     typer.echo("Starting the action server, the Rasa server (about a minute to load the model) and the web app...")
     try:
         supervisor.start_all()
