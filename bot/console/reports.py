@@ -14,6 +14,7 @@ import io
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from bot.cases.directory import dispositions, queues
 from bot.cases.models import CaseEventRow, CaseRow
 from bot.console.service import minutes_between, reason_label
 from bot.conversations.models import ConversationRow, MessageRow
+from bot.retention.models import ArchivedContactRow
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 from onewindow_catalogue.text import localise
 
@@ -92,11 +94,18 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
     )
     # A conversation's cases, even one opened after the range ends, decide whether it was contained.
     handed_over = _conversations_with_cases(db_session, conversation_ids)
+    bundle_events = _bundle_events(db_session, start, end)
+    # Contacts deleted by `onewindow purge` still count, from their anonymous rows.
+    archived_conversations, archived_cases = archived_contacts(db_session, period)
+    conversations += archived_conversations
+    engaged |= {c.id for c in archived_conversations}
+    case_rows += archived_cases
+    handed_over |= {case.conversation_id for case in archived_cases if case.conversation_id}
+    bundle_events.update({c.id: c.events for c in archived_conversations if c.events})
     latest_case: Dict[str, CaseRow] = {}
     for case in case_rows:
         if case.conversation_id:
             latest_case[case.conversation_id] = case
-    bundle_events = _bundle_events(db_session, start, end)
 
     # Volume by life event and channel.
     volume: Dict[str, Counter] = defaultdict(Counter)
@@ -194,6 +203,31 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
         "dispositions": disposition_rows,
         "misdirected_avoided": sum(r["count"] for r in disposition_rows if r["id"] == "misdirected_avoided"),
     }
+
+
+def archived_contacts(db_session: Session, period: DateRange) -> Tuple[List[Any], List[Any]]:
+    """Purged contacts as stand-ins for conversations and cases, with only what
+    the report reads: channel, events, outcome, reason, queue and durations."""
+    rows = db_session.execute(
+        select(ArchivedContactRow).where(ArchivedContactRow.day >= period.start, ArchivedContactRow.day <= period.end)
+    ).scalars()
+    conversations, cases = [], []
+    for row in rows:
+        created = dt.datetime.combine(row.day, dt.time(12), tzinfo=dt.timezone.utc)
+        conversation_id = f"archived-{row.id}" if row.channel != "phone" else None
+        if conversation_id:
+            conversations.append(SimpleNamespace(id=conversation_id, channel=row.channel, events=list(row.events or []),
+                                                 ended_with_bundle=row.contained))
+        if row.handed_over:
+            claimed = created + dt.timedelta(seconds=row.wait_seconds) if row.wait_seconds is not None else None
+            closed = (claimed or created) + dt.timedelta(seconds=row.handling_seconds or 0)
+            cases.append(SimpleNamespace(
+                id=-row.id, conversation_id=conversation_id, channel=row.channel, reason=row.reason, queue=row.queue,
+                summary={"events": list(row.events or [])}, created_at=created, claimed_at=claimed,
+                status="closed" if row.disposition else "open", closed_at=closed if row.disposition else None,
+                disposition=row.disposition,
+            ))
+    return conversations, cases
 
 
 def _engaged(db_session: Session, start: dt.datetime, end: dt.datetime) -> set:

@@ -109,3 +109,23 @@ def test_cli_dry_run(history, settings):
     )
     bad = CliRunner().invoke(app, ["purge", "--older-than", "forever"])
     assert bad.exit_code == 2 and "expected a number" in bad.output
+
+
+def test_reports_still_count_purged_contacts(history, seeded_app):
+    from bot.console.reports import build_report, date_range
+
+    factory, _ = history
+    period = date_range("2026-01-01", "2026-01-31", "America/Toronto")
+    with session_scope(factory) as session:
+        snapshot = seeded_app.state.snapshots.get(session)
+        before = build_report(db_session=session, snapshot=snapshot, period=period)
+        retention.purge(
+            db_session=session, purge_plan=retention.plan(db_session=session, older_than=dt.timedelta(days=30))
+        )
+    with session_scope(factory) as session:
+        after = build_report(db_session=session, snapshot=snapshot, period=period)
+    for key in ("containment", "handoff", "wait", "handling", "dispositions"):
+        assert after[key] == before[key], key
+    assert after["containment"]["contained"] == 1
+    assert {r["id"]: r["count"] for r in after["dispositions"]}["resolved_tier1"] == 1
+    assert after["wait"]["median_minutes"] == 4.0
