@@ -65,13 +65,6 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
 
 
 def get_db_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: one session per request, from the app's factory."""
-    session = request.app.state.session_factory()
-    try:
+    """FastAPI dependency: one unit of work per request, from the app's factory."""
+    with session_scope(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

@@ -133,7 +133,7 @@ def catalogue_to_dict(catalogue: Catalogue) -> Dict[str, List[Dict[str, Any]]]:
 def _serialise(data: Any, suffix: str) -> str:
     if suffix == ".json":
         return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-    return yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(plain(data), sort_keys=False, allow_unicode=True, width=100)
 
 
 def _json_default(value: Any) -> Any:
@@ -142,11 +142,12 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """JSON- and YAML-safe data: dates become ISO strings."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -3,12 +3,12 @@ checking the whole catalogue with it swapped in before anything is published."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import ValidationError
 
+from onewindow_catalogue.loading import plain
 from onewindow_catalogue.municipalities import MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, Service
 from onewindow_catalogue.validation import Problem, check_catalogue
@@ -18,17 +18,7 @@ SECTION = "services"
 
 def entry_dict(service: Service) -> Dict[str, Any]:
     """The seed-format entry as JSON-safe data (what the versions table and the API hold)."""
-    return _plain({"id": service.id, **service.dict(exclude_none=True, exclude_defaults=True)})
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    return plain({"id": service.id, **service.dict(exclude_none=True, exclude_defaults=True)})
 
 
 def parse_entry(data: Any, label: Optional[str] = None) -> Tuple[Optional[Service], List[Problem]]:
