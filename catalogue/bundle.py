@@ -89,7 +89,7 @@ def build_bundle(
                 if municipality is None and MUNICIPALITY_FACT not in facts:
                     hidden_municipal.append(prepared.id)
                 continue
-            outcome = conditions.evaluate(prepared.service.applies_when.condition, facts, active_events)
+            outcome = prepared.applies(facts, active_events)
             if outcome.value is False:
                 continue
             candidates[prepared.id] = _Candidate(

@@ -200,3 +200,43 @@ def normalise_value(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+Compiled = Callable[[Mapping[str, Any], AbstractSet[str]], Outcome]
+
+
+def compile_condition(condition: Mapping[str, Any] | None) -> Compiled:
+    """The condition as a function of (facts, events) giving the same Outcome
+    as evaluate(), built once per published catalogue so that every bundle
+    skips re-reading the condition's structure."""
+    if not condition:
+        return lambda facts, events: TRUE
+    if "all" in condition or "any" in condition:
+        combine = _all if "all" in condition else _any
+        parts = [compile_condition(part) for part in condition.get("all") or condition.get("any")]
+        return lambda facts, events: combine([part(facts, events) for part in parts])
+    if "not" in condition:
+        inner_condition = compile_condition(condition["not"])
+
+        def negated(facts: Mapping[str, Any], events: AbstractSet[str]) -> Outcome:
+            inner = inner_condition(facts, events)
+            return inner if inner.is_unknown else (FALSE if inner.value else TRUE)
+
+        return negated
+    if "event" in condition:
+        event = condition["event"]
+        return lambda facts, events: TRUE if event in events else FALSE
+    name = condition["fact"]
+    operator = next(key for key in condition if key in COMPARISONS)
+    compare, expected, unknown = COMPARISONS[operator], condition[operator], Outcome(None, frozenset({name}))
+
+    def leaf(facts: Mapping[str, Any], events: AbstractSet[str]) -> Outcome:
+        value = facts.get(name)
+        if value is None:
+            return unknown
+        try:
+            return TRUE if compare(value, expected) else FALSE
+        except TypeError:
+            return FALSE
+
+    return leaf

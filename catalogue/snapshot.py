@@ -35,6 +35,7 @@ class PreparedService:
     position: int
     events: FrozenSet[str]
     condition_facts: FrozenSet[str]
+    applies: conditions.Compiled
     scope: Union[None, str, FrozenSet[str]]  # None: not municipal; "any"; or municipality names
 
     @property
@@ -73,6 +74,7 @@ class CatalogueSnapshot:
                 position=position,
                 events=frozenset(service.life_events),
                 condition_facts=conditions.facts_in(service.applies_when.condition),
+                applies=conditions.compile_condition(service.applies_when.condition),
                 scope=frozenset(scope) if isinstance(scope, list) else scope,
             )
             snapshot.services[service.id] = prepared

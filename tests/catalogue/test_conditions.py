@@ -106,3 +106,33 @@ def test_event_leaf_shape():
     assert check_shape({"event": "birth"}, FACTS, known_events={"birth"}) == []
     assert "unknown life event" in str(check_shape({"event": "wedding"}, FACTS, known_events={"birth"})[0])
     assert "stand alone" in str(check_shape({"event": "birth", "eq": 1}, FACTS, known_events={"birth"})[0])
+
+
+def test_compiled_conditions_agree_with_evaluate(seed_catalogue):
+    """Every seed condition, compiled once, gives evaluate()'s answer for many fact sets."""
+    import random
+
+    from onewindow_catalogue.conditions import compile_condition
+
+    rng = random.Random(7)
+    facts_by_id = {f.id: f for f in seed_catalogue.facts}
+    events = [e.id for e in seed_catalogue.life_events]
+    samples = {
+        "boolean": [True, False, None],
+        "number": [0, 61, None],
+        "date": [dt.date(2026, 1, 1), None],
+        "municipality": ["City of Toronto", None],
+    }
+    for service in seed_catalogue.services:
+        condition = service.applies_when.condition
+        compiled = compile_condition(condition)
+        for _ in range(30):
+            facts = {}
+            for fact_id in facts_in(condition):
+                fact = facts_by_id[fact_id]
+                options = samples.get(fact.type) or [*fact.value_ids, None]
+                value = rng.choice(options)
+                if value is not None or rng.random() < 0.5:
+                    facts[fact_id] = value
+            active = set(rng.sample(events, rng.randint(0, len(events))))
+            assert compiled(facts, active) == evaluate(condition, facts, active), (service.id, facts, active)
