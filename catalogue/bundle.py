@@ -106,7 +106,7 @@ def build_bundle(
             candidate.due = due_date(deadline.due, min(dates)) if dates else None
 
     covered_by = _covered_by(candidates)
-    order = _order(candidates, covered_by)
+    order = _order(candidates, covered_by, today)
     services = [_render(candidates[sid], snapshot, covered_by, candidates, lang, today) for sid in order]
     return {
         "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
@@ -168,15 +168,22 @@ def _covered_by(candidates: Mapping[str, _Candidate]) -> Dict[str, str]:
     return covered
 
 
-def _order(candidates: Mapping[str, _Candidate], covered_by: Mapping[str, str]) -> List[str]:
+def _order(candidates: Mapping[str, _Candidate], covered_by: Mapping[str, str], today: dt.date) -> List[str]:
     """Topological order over `requires`, earliest deadline first among the
-    services that are ready; covered services follow the one covering them."""
+    services that are ready; covered services follow the one covering them.
+    While the event date is unknown, deadlines are compared as if it were today."""
 
     def key(sid: str) -> Tuple[int, int, int, int]:
         candidate = candidates[sid]
-        due = candidate.due.toordinal() if candidate.due else FAR_FUTURE
-        has_deadline = 0 if candidate.prepared.service.deadline else 1
-        return (due, has_deadline, LEVEL_ORDER.get(candidate.prepared.service.level, 3), candidate.prepared.position)
+        deadline = candidate.prepared.service.deadline
+        due = candidate.due or (due_date(deadline.due, today) if deadline and deadline.due else None)
+        has_deadline = 0 if deadline else 1
+        return (
+            due.toordinal() if due else FAR_FUTURE,
+            has_deadline,
+            LEVEL_ORDER.get(candidate.prepared.service.level, 3),
+            candidate.prepared.position,
+        )
 
     tops = [sid for sid in candidates if sid not in covered_by]
     children: Dict[str, List[str]] = {}

@@ -163,3 +163,10 @@ def test_parse_facts_types_values(mini_snapshot):
         mini_snapshot, {"has_employees": "yes", "birth_date": "2026-01-02", "municipality": "scarborough"}
     )
     assert facts == {"has_employees": True, "birth_date": dt.date(2026, 1, 2), "municipality": "City of Toronto"}
+
+
+def test_without_an_event_date_deadlines_still_order_as_if_it_were_today(mini_snapshot):
+    facts = {"born_in_ontario": True}
+    order = ids(build_bundle(mini_snapshot, ["birth", "bereavement"], facts, today=TODAY))
+    # registration (30 days) before the final return (next April) before services with no deadline
+    assert order.index("birth-registration") < order.index("final-return") < order.index("survivor-pension")

@@ -72,3 +72,9 @@ def test_no_event_asks_another_events_questions(seed_snapshot):
         for question in build_bundle(seed_snapshot, [event], {})["questions"]:
             fact = seed_snapshot.facts[question["fact"]]
             assert not fact.life_events or event in fact.life_events, (event, fact.id, question["decides"])
+
+
+def test_what_must_happen_right_away_comes_first_even_without_a_date(seed_snapshot):
+    order = ids(build_bundle(seed_snapshot, ["bereavement"], {}))
+    assert order[0] == "mun-death-registration-burial-permit"
+    assert order.index("mun-death-registration-burial-permit") < order.index("on-death-certificate")
