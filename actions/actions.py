@@ -373,13 +373,16 @@ class ActionReferral(Action):
         elif text.startswith("/"):
             dispatcher.utter_message(text=say("other_service_prompt", lang))
         elif message["intent"] == "nlu_fallback":
+            # {"unmatched": true}: the web app adds the (redacted) question to the catalogue's gap report.
             if streak >= 2:
-                dispatcher.utter_message(text=say("not_understood_again", lang))
+                dispatcher.utter_message(text=say("not_understood_again", lang), json_message={"unmatched": True})
                 offer = True
             else:
-                dispatcher.utter_message(text=say("not_understood", lang))
+                dispatcher.utter_message(text=say("not_understood", lang), json_message={"unmatched": True})
         else:
-            dispatcher.utter_message(text=f"{say('referral_scope', lang)} {say('referral_generic', lang)}")
+            dispatcher.utter_message(
+                text=f"{say('referral_scope', lang)} {say('referral_generic', lang)}", json_message={"unmatched": True}
+            )
             offer = streak >= 2
         events: List[EventType] = [SlotSet("failed_count", float(streak)), SlotSet("handoff_offered", offer)]
         if offer:

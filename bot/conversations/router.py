@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from bot.audit.service import record_unmatched
 from bot.cases import hours
 from bot.cases import service as cases
 from bot.cases.directory import GENERAL_QUEUE, queues
@@ -176,6 +177,12 @@ class ConversationRouter:
                     created.append(row.id)
                 if isinstance(reply.custom.get("handoff"), dict):
                     handoff = reply.custom["handoff"]
+            if any(reply.custom.get("unmatched") for reply in replies):
+                question = conversations.messages_after(
+                    db_session=db_session, conversation_id=conversation.id, after=min(received.created) - 1, limit=1
+                )
+                if question and question[0].sender == "user":
+                    record_unmatched(db_session, question[0].text, "chat")  # the catalogue's gap report
             if handoff is not None and conversation.owner == "bot":
                 created += self._hand_over(db_session, conversation, handoff)
             rows = [row for row in conversations.messages_after(

@@ -193,3 +193,20 @@ def test_cors_lets_other_government_pages_embed_the_chat(chat):
         "Origin": "https://www.example.on.ca", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] in ("*", "https://www.example.on.ca")
+
+
+def test_a_question_the_bot_could_not_place_goes_to_the_gap_report(chat, rasa):
+    from sqlalchemy import select
+
+    from bot.audit.models import UnmatchedQuestionRow
+
+    conversation = start(chat)
+    rasa.reply = lambda body: [{"text": "I can't help with that here.", "custom": {"unmatched": True}}]
+    say(chat, conversation, "where do I renew a fishing licence? my email is a.b@example.com")
+    rasa.reply = lambda body: [{"text": "Okay."}]
+    say(chat, conversation, "thanks")
+    with db(chat) as session:
+        rows = list(session.execute(select(UnmatchedQuestionRow)).scalars())
+    assert [(row.source, row.text_redacted) for row in rows] == [
+        ("chat", "where do I renew a fishing licence? my email is [EMAIL]")
+    ]
