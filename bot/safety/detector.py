@@ -36,7 +36,9 @@ _CONTRACTIONS = [
     (re.compile(r"\bi['’]m\b"), "i am"),
     (re.compile(r"['’]d\b"), " would"),
 ]
-_SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s")
+# Sentences, and clauses that turn to the present ("... died last week and now my mom took
+# pills"): a past-time veto in one must not silence a present danger in the next.
+_SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s|,?\s(?:and|but)\s(?=(?:now|then|today|tonight|right now)\b)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

@@ -165,3 +165,10 @@ def test_more_crises(text, kind):
 @pytest.mark.parametrize("text", ["he hurt himself skiing last year", "I'm drowning in paperwork since the funeral"])
 def test_more_look_alikes(text):
     assert detect(text) is None
+
+
+def test_a_past_death_does_not_silence_a_present_emergency():
+    from bot.safety import detect
+
+    assert detect("my dad died last week and now my mom took a bunch of pills and won't wake up").kind == "medical"
+    assert detect("my husband passed away on sunday and now i need his death certificate") is None

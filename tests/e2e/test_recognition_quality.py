@@ -1,9 +1,12 @@
-"""Recognition on the held-out labelled set (never trained on), through the
-running Rasa server and the triage service, scored like `onewindow eval`.
+"""Recognition through the running Rasa server and the triage service, scored
+like `onewindow eval`, on two labelled sets that were never trained on:
 
-The issue's targets are event exact match >= 0.95, urgent recall 1.0 and
-misrouted <= 5%. They are not met yet (see the issue note); these floors are
-what the model reaches now, so a change that makes recognition worse fails."""
+- tests/nlu_blind/cases.yml, written by someone who never saw the training data
+  or the other set: the issue's targets hold (events >= 0.95, urgent recall 1.0,
+  misrouted <= 5%);
+- tests/nlu_heldout/cases.yml, written with the training data and harder: the
+  targets are not met yet; these floors are what the model reaches now, so a
+  change that makes recognition worse fails."""
 
 from pathlib import Path
 
@@ -17,28 +20,34 @@ from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[2]
-FLOORS = {"event_exact_match": 0.85, "urgent_recall": 1.0, "misrouted_rate": 0.15}
+FLOORS = {
+    "nlu_blind": {"event_exact_match": 0.95, "urgent_recall": 1.0, "misrouted_rate": 0.05},
+    "nlu_heldout": {"event_exact_match": 0.85, "urgent_recall": 1.0, "misrouted_rate": 0.15},
+}
 
 
-@pytest.fixture(scope="module")
-def scores(stack):
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def scored(request, stack):
     snapshot = CatalogueSnapshot.build(read_catalogue(ROOT / "catalogue" / "seed"))
-    cases = load_cases(ROOT / "tests" / "nlu_heldout" / "cases.yml", snapshot)
+    cases = load_cases(ROOT / "tests" / request.param / "cases.yml", snapshot)
     parser = RasaServerParser(stack["rasa"], stack["token"])
     results = []
     for case in cases:
         text = clean_text(case.text)
         results.append(triage(text, run(parser.parse(text)), snapshot))
-    return score(cases, results, snapshot)
+    return FLOORS[request.param], score(cases, results, snapshot)
 
 
-def test_life_events(scores):
-    assert scores["event_exact_match"] >= FLOORS["event_exact_match"], scores["failures"]
+def test_life_events(scored):
+    floors, scores = scored
+    assert scores["event_exact_match"] >= floors["event_exact_match"], scores["failures"]
 
 
-def test_urgent_recall(scores):
-    assert scores["urgent_recall"] >= FLOORS["urgent_recall"], [f for f in scores["failures"] if "urgent" in str(f)]
+def test_urgent_recall(scored):
+    floors, scores = scored
+    assert scores["urgent_recall"] >= floors["urgent_recall"], [f for f in scores["failures"] if "urgent" in str(f)]
 
 
-def test_misrouted(scores):
-    assert scores["misrouted_rate"] <= FLOORS["misrouted_rate"]
+def test_misrouted(scored):
+    floors, scores = scored
+    assert scores["misrouted_rate"] <= floors["misrouted_rate"], scores["failures"]
