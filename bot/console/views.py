@@ -11,6 +11,7 @@ has gone, and the browser's next request could otherwise read the old state)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -340,252 +341,154 @@ def case_messages(
     }
 
 
-@router.post("/console/cases/{case_id}/reply", include_in_schema=False)
-def reply_page(
+@dataclass
+class CaseFormPost:
+    """One form post on a case page, and the two ways it can end.
+
+    Every case action either redirects (post/redirect/get, committing first so
+    the next page sees the change) or re-renders the case page with the error
+    beside its form, keeping what the agent typed."""
+
+    request: Request
+    db_session: Session
+    snapshot: CatalogueSnapshot
+    case: CaseRow
+    signed_in: SignedIn
+    form: FormData
+
+    def field(self, name: str) -> str:
+        return str(self.form.get(name) or "")
+
+    def page(self, status: int = 200, **overrides: Any) -> Response:
+        return _case_page(
+            self.request, self.db_session, self.snapshot, self.case, self.signed_in, status=status, **overrides
+        )
+
+    def invalid(self, message: str, **overrides: Any) -> Response:
+        return self.page(status=422, error=message, **overrides)
+
+    def refused(self, error: Exception, **overrides: Any) -> Response:
+        """A service refusal: 409 when someone else changed the case, 422 for bad input."""
+        status = 409 if isinstance(error, cases.CaseConflict) else 422
+        return self.page(status=status, error=str(error), **overrides)
+
+    def done(self, url: str) -> RedirectResponse:
+        self.db_session.commit()  # before the redirect is sent: the next page must see the change
+        return RedirectResponse(url, status_code=303)
+
+
+def case_form_post(
     request: Request,
     case_id: int,
     form: FormData = Depends(form_data),
     signed_in: SignedIn = Depends(agent_form),
     db_session: Session = Depends(get_db_session, scope="function"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
-):
-    case = _case_or_404(db_session, case_id)
-    text = str(form.get("text") or "")
+) -> CaseFormPost:
+    return CaseFormPost(request, db_session, snapshot, _case_or_404(db_session, case_id), signed_in, form)
+
+
+@router.post("/console/cases/{case_id}/reply", include_in_schema=False)
+def reply_page(post: CaseFormPost = Depends(case_form_post)):
+    text = post.field("text")
     try:
-        cases.reply(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, text=text)
+        cases.reply(db_session=post.db_session, case_id=post.case.id, agent_id=post.signed_in.user.id, text=text)
     except cases.CaseError as error:
-        status = 409 if isinstance(error, cases.CaseConflict) else 422
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=status,
-            error=str(error),
-            error_form="reply",
-            focus="reply-text",
-            form={"text": text},
-        )
-    db_session.commit()
-    return RedirectResponse(f"/console/cases/{case_id}?notice=replied#reply-form", status_code=303)
+        return post.refused(error, error_form="reply", focus="reply-text", form={"text": text})
+    return post.done(f"/console/cases/{post.case.id}?notice=replied#reply-form")
 
 
 @router.post("/console/cases/{case_id}/bundle", include_in_schema=False)
-def bundle_page(
-    request: Request,
-    case_id: int,
-    form: FormData = Depends(form_data),
-    signed_in: SignedIn = Depends(agent_form),
-    db_session: Session = Depends(get_db_session, scope="function"),
-    snapshot: CatalogueSnapshot = Depends(get_snapshot),
-):
+def bundle_page(post: CaseFormPost = Depends(case_form_post)):
     """Add a catalogue service to the list (action=add), or send the ticked ones (action=send)."""
-    case = _case_or_404(db_session, case_id)
+    case, form = post.case, post.form
     chosen = [str(sid) for sid in form.getlist("services")]
     added = [str(sid) for sid in form.getlist("added")]
-    note = str(form.get("note") or "")
-    query = str(form.get("add") or "").strip()
+    note, query = post.field("note"), post.field("add").strip()
     page = dict(chosen=chosen, added=added, error_form="bundle", form={"note": note, "add": query})
     if form.get("action") == "add":
-        matches = console.search_services(snapshot, query)
         if not query:
-            return _case_page(
-                request,
-                db_session,
-                snapshot,
-                case,
-                signed_in,
-                status=422,
-                focus="add-service",
-                error="Type a service name or id to add.",
-                **page,
-            )
+            return post.invalid("Type a service name or id to add.", focus="add-service", **page)
+        matches = console.search_services(post.snapshot, query)
         if not matches:
-            return _case_page(
-                request,
-                db_session,
-                snapshot,
-                case,
-                signed_in,
-                status=422,
-                focus="add-service",
-                error=f"No catalogue service matches “{query}”.",
-                **page,
-            )
+            return post.invalid(f"No catalogue service matches “{query}”.", focus="add-service", **page)
         if len(matches) == 1:
             sid = matches[0]["id"]
             page.update(chosen=chosen + [sid], added=added + [sid], form={"note": note, "add": ""})
-            return _case_page(
-                request,
-                db_session,
-                snapshot,
-                case,
-                signed_in,
-                focus="add-service",
-                notice=f"Added {matches[0]['name']} to the list.",
-                **page,
-            )
+            return post.page(focus="add-service", notice=f"Added {matches[0]['name']} to the list.", **page)
         page.update(matches=[m for m in matches if m["id"] not in chosen])
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            focus="matches-heading",
-            notice=f"{len(matches)} services match “{query}”: tick the ones to add.",
-            **page,
-        )
+        notice = f"{len(matches)} services match “{query}”: tick the ones to add."
+        return post.page(focus="matches-heading", notice=notice, **page)
     if not chosen:
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=422,
-            focus="bundle-heading",
-            error="Tick at least one service to send.",
-            **page,
-        )
+        return post.invalid("Tick at least one service to send.", focus="bundle-heading", **page)
     summary = case.summary or {}
     lang = "en"
     if case.conversation_id:
-        conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
+        conversation = conversations.get(db_session=post.db_session, conversation_id=case.conversation_id)
         lang = conversation.lang if conversation else "en"
     try:
         bundle = console.compose_bundle(
-            snapshot, summary.get("events") or [], summary.get("facts") or {}, chosen, lang=lang
+            post.snapshot, summary.get("events") or [], summary.get("facts") or {}, chosen, lang=lang
         )
         if case.conversation_id:
             bundle["print_url"] = f"/conversations/{case.conversation_id}/bundle"
-        cases.send_bundle(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, bundle=bundle, note=note)
-    except (cases.CaseError, BundleRequestError) as error:
-        status = 409 if isinstance(error, cases.CaseConflict) else 422
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=status,
-            error=str(error),
-            focus="bundle-heading",
-            **page,
+        cases.send_bundle(
+            db_session=post.db_session, case_id=case.id, agent_id=post.signed_in.user.id, bundle=bundle, note=note
         )
-    console.audit(
-        db_session,
-        actor=signed_in,
-        action="case.bundle_sent",
-        case=case,
-        services=[s["id"] for s in bundle["services"]],
-    )
-    db_session.commit()
+    except (cases.CaseError, BundleRequestError) as error:
+        return post.refused(error, focus="bundle-heading", **page)
+    services = [s["id"] for s in bundle["services"]]
+    console.audit(post.db_session, actor=post.signed_in, action="case.bundle_sent", case=case, services=services)
     code = "bundle_sent" if case.conversation_id else "bundle_saved"
-    return RedirectResponse(f"/console/cases/{case_id}?notice={code}", status_code=303)
+    return post.done(f"/console/cases/{case.id}?notice={code}")
 
 
 @router.post("/console/cases/{case_id}/transfer", include_in_schema=False)
-def transfer_page(
-    request: Request,
-    case_id: int,
-    form: FormData = Depends(form_data),
-    signed_in: SignedIn = Depends(agent_form),
-    db_session: Session = Depends(get_db_session, scope="function"),
-    snapshot: CatalogueSnapshot = Depends(get_snapshot),
-):
-    case = _case_or_404(db_session, case_id)
-    queue, note = str(form.get("queue") or ""), str(form.get("note") or "")
+def transfer_page(post: CaseFormPost = Depends(case_form_post)):
+    queue, note = post.field("queue"), post.field("note")
     page = dict(error_form="transfer", focus="transfer-queue", form={"queue": queue, "transfer_note": note})
     if not queue:
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=422,
-            error="Choose the queue to transfer the case to.",
-            **page,
-        )
+        return post.invalid("Choose the queue to transfer the case to.", **page)
     if not note.strip():
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=422,
-            error="Write a note for the next agent: why the case moves.",
-            **{**page, "focus": "transfer-note"},
-        )
-    if queue == case.queue:
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=422,
-            error="The case is already in that queue: choose another one.",
-            **page,
-        )
+        page["focus"] = "transfer-note"
+        return post.invalid("Write a note for the next agent: why the case moves.", **page)
+    if queue == post.case.queue:
+        return post.invalid("The case is already in that queue: choose another one.", **page)
     try:
-        cases.transfer(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id, queue=queue, note=note)
+        cases.transfer(
+            db_session=post.db_session, case_id=post.case.id, agent_id=post.signed_in.user.id, queue=queue, note=note
+        )
     except cases.CaseError as error:
-        status = 409 if isinstance(error, cases.CaseConflict) else 422
-        return _case_page(request, db_session, snapshot, case, signed_in, status=status, error=str(error), **page)
-    console.audit(db_session, actor=signed_in, action="case.transfer", case=case, queue=queue)
-    db_session.commit()
-    return RedirectResponse(f"/console?notice=transferred&case={case_id}", status_code=303)
+        return post.refused(error, **page)
+    console.audit(post.db_session, actor=post.signed_in, action="case.transfer", case=post.case, queue=queue)
+    return post.done(f"/console?notice=transferred&case={post.case.id}")
 
 
 @router.post("/console/cases/{case_id}/close", include_in_schema=False)
-def close_page(
-    request: Request,
-    case_id: int,
-    form: FormData = Depends(form_data),
-    signed_in: SignedIn = Depends(agent_form),
-    db_session: Session = Depends(get_db_session, scope="function"),
-    snapshot: CatalogueSnapshot = Depends(get_snapshot),
-):
-    case = _case_or_404(db_session, case_id)
-    disposition, note = str(form.get("disposition") or ""), str(form.get("note") or "")
-    return_to_bot = form.get("return_to_bot") == "yes"
+def close_page(post: CaseFormPost = Depends(case_form_post)):
+    disposition, note = post.field("disposition"), post.field("note")
+    return_to_bot = post.form.get("return_to_bot") == "yes"
     try:
         cases.close(
-            db_session=db_session,
-            case_id=case_id,
-            agent_id=signed_in.user.id,
+            db_session=post.db_session,
+            case_id=post.case.id,
+            agent_id=post.signed_in.user.id,
             disposition=disposition,
             note=note,
             return_to_bot=return_to_bot,
         )
     except cases.CaseError as error:
-        status = 409 if isinstance(error, cases.CaseConflict) else 422
-        return _case_page(
-            request,
-            db_session,
-            snapshot,
-            case,
-            signed_in,
-            status=status,
-            error=str(error),
-            error_form="close",
-            focus="close-disposition",
-            form={"disposition": disposition, "close_note": note, "return_to_bot": return_to_bot},
-        )
+        form = {"disposition": disposition, "close_note": note, "return_to_bot": return_to_bot}
+        return post.refused(error, error_form="close", focus="close-disposition", form=form)
     console.audit(
-        db_session,
-        actor=signed_in,
+        post.db_session,
+        actor=post.signed_in,
         action="case.close",
-        case=case,
+        case=post.case,
         disposition=disposition,
         returned_to_bot=return_to_bot,
     )
-    db_session.commit()
-    return RedirectResponse(f"/console?notice=closed&case={case_id}", status_code=303)
+    return post.done(f"/console?notice=closed&case={post.case.id}")
 
 
 # --- phone triage -------------------------------------------------------------------------------------------------
