@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
 from bot.assistant.conversation import parse_value, to_json
-from bot.assistant.dates import parse_date
+from bot.components.dates import parse_date
 from onewindow_catalogue.facts import Fact
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 

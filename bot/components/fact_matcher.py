@@ -16,6 +16,7 @@ Two modes:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from dataclasses import dataclass, field
@@ -24,12 +25,16 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 import yaml
 
+from bot.components.dates import find_date
 from bot.components.spacy_loader import blank_english, load_spacy
 
 CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 MUNICIPALITY = "municipality"
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 MAX_TEXT_CHARS = 5000
+PLACE_KINDS = ("outside", "ontario")
+# Where people came from (arrived_from's phrases) is also where a birth or death abroad happened.
+OUTSIDE_PLACE_FACT = "arrived_from"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class _Group:
     before: Optional[str] = None
     negatable: bool = False
     regexes: List[re.Pattern] = field(default_factory=list)
+    place_after: Optional[str] = None  # word list: a place right after one of these words settles the fact
+    place: str = ""  # "outside" (Ontario) or "ontario": which places count for place_after
 
 
 @dataclass
@@ -106,6 +113,7 @@ class FactMatcher:
             self._add_context_list(name, _as_list(words))
         self._add_phrases(self.context, "ignore", _as_list(cues.get("ignore")))
 
+        self.outside = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.relation_words: Set[str] = set()
         for fact, values in (cues.get("facts") or {}).items():
             for key, spec in (values or {}).items():
@@ -113,11 +121,21 @@ class FactMatcher:
                 if fact == "relationship_to_deceased":
                     self.relation_words.update(p.lower() for p in _as_list((spec or {}).get("phrases")) if " " not in p)
 
+        # dates said in passing: {fact: (word list, past)}
+        self.date_facts: Dict[str, Tuple[str, bool]] = {}
+        for fact, spec in (cues.get("dates") or {}).items():
+            words = self._context_ref((spec or {}).get("words"), f"dates|{fact}")
+            if not words:
+                raise ValueError(f"fact_cues.yml: dates.{fact} needs words")
+            self.date_facts[str(fact)] = (words, bool(spec.get("past", False)))
+        self.date_breaks = {w.lower() for w in _as_list(settings.get("date_breaks"))}
+
         muni = cues.get("municipality") or {}
         self.ambiguous = {w.lower() for w in _as_list(muni.get("ambiguous"))}
         self.place_words = {w.lower() for w in _as_list(muni.get("place_words"))}
         self.municipal_words = {w.lower() for w in _as_list(muni.get("municipal_words"))}
         self.foreign_followers = {w.lower() for w in _as_list(muni.get("foreign_followers"))}
+        self._add_phrases(self.outside, "outside", _outside_places(cues))
         self.official: Dict[str, str] = {}
         by_official: Dict[str, List[str]] = {}
         for surface, official in municipality_names:
@@ -161,6 +179,12 @@ class FactMatcher:
             negatable=bool(spec.get("negatable", False)),
             regexes=[re.compile(r, re.IGNORECASE) for r in _as_list(spec.get("regex"))],
         )
+        after = spec.get("place_after")
+        if after:
+            if not isinstance(after, Mapping) or after.get("place") not in PLACE_KINDS:
+                raise ValueError(f"fact_cues.yml: {group_id}: place_after needs words and place: outside|ontario")
+            group.place_after = self._context_ref(after.get("words"), f"{group_id}|place_after")
+            group.place = str(after["place"])
         self.groups[group_id] = group
         self._add_phrases(self.phrases, group_id, _as_list(spec.get("phrases")))
         patterns = spec.get("patterns") or []
@@ -178,9 +202,15 @@ class FactMatcher:
     # -- matching -------------------------------------------------------------------------------
 
     def facts(self) -> Set[str]:
-        return {group.fact for group in self.groups.values()} | {MUNICIPALITY}
+        return {group.fact for group in self.groups.values()} | {MUNICIPALITY} | set(self.date_facts)
 
-    def mentions(self, text: str, contextual: bool = True, only: Optional[Iterable[str]] = None) -> List[FactMention]:
+    def mentions(
+        self,
+        text: str,
+        contextual: bool = True,
+        only: Optional[Iterable[str]] = None,
+        today: Optional[dt.date] = None,
+    ) -> List[FactMention]:
         """Every accepted mention (several per fact possible), in text order."""
         text = (text or "")[:MAX_TEXT_CHARS]
         if not text.strip():
@@ -193,6 +223,7 @@ class FactMatcher:
             pattern_hits = self.patterns(doc)
             context_hits = self.context(doc)
             place_hits = self.places(doc)
+            outside_hits = [(start, end) for _, start, end in self.outside(doc)]
         strings = self.nlp.vocab.strings
 
         ignore_spans: List[Tuple[int, int]] = []
@@ -223,6 +254,11 @@ class FactMatcher:
                     if span is not None and len(span):
                         raw.append(_Raw(group, span.start, span.end, from_pattern=True))
 
+        longer_places = [(i.start, i.end) for i in raw if i.group.fact == OUTSIDE_PLACE_FACT] + ignore_spans
+        towns = self._municipality_items(doc, place_hits, longer_places, contextual)
+        places = {"outside": outside_hits, "ontario": [(i.start, i.end) for i in towns]}
+        raw.extend(self._placed_events(doc, context, places))
+
         results: List[FactMention] = []
         by_fact: Dict[str, List[_Raw]] = {}
         for item in raw:
@@ -242,15 +278,21 @@ class FactMatcher:
                     results.append(mention)
 
         if wanted is None or MUNICIPALITY in wanted:
-            longer_places = [(i.start, i.end) for i in raw if i.group.fact == "arrived_from"] + ignore_spans
-            results.extend(self._municipalities(doc, place_hits, longer_places, context, contextual))
+            results.extend(self._municipalities(doc, towns, context))
+        results.extend(m for m in self._dates(doc, context, today) if wanted is None or m.fact in wanted)
         results.sort(key=lambda m: (m.start, m.end))
         return results
 
-    def extract(self, text: str, contextual: bool = True, only: Optional[Iterable[str]] = None) -> List[FactMention]:
+    def extract(
+        self,
+        text: str,
+        contextual: bool = True,
+        only: Optional[Iterable[str]] = None,
+        today: Optional[dt.date] = None,
+    ) -> List[FactMention]:
         """At most one mention per fact: the value the text settles on."""
         grouped: Dict[str, List[FactMention]] = {}
-        for mention in self.mentions(text, contextual=contextual, only=only):
+        for mention in self.mentions(text, contextual=contextual, only=only, today=today):
             grouped.setdefault(mention.fact, []).append(mention)
         chosen: List[FactMention] = []
         for fact, mentions in grouped.items():
@@ -285,7 +327,7 @@ class FactMatcher:
             elif group.negatable:
                 return None
         if group.fact == "relationship_to_deceased" and not item.from_pattern:
-            value = self._relationship(doc, item, value)
+            value = self._relationship(doc, item, value, context.get("reporter", []))
             if value is None:
                 return None
         span = doc[item.start : item.end]
@@ -311,7 +353,9 @@ class FactMatcher:
         after = [t.lower_ for t in doc[item.end : item.end + 2]]
         return bool(after) and after[0] in self.uncertain_after
 
-    def _relationship(self, doc: Any, item: _Raw, value: str) -> Optional[str]:
+    def _relationship(
+        self, doc: Any, item: _Raw, value: str, reporters: Sequence[Tuple[int, int]] = ()
+    ) -> Optional[str]:
         """ "my wife's father" and "his mother" (said by someone else) are in-laws or
         other relatives; the possessor in "my wife's father" is not the deceased."""
         after = [t.lower_ for t in doc[item.end : item.end + 2]]
@@ -323,39 +367,98 @@ class FactMatcher:
         if len(before) >= 2 and before[-1] in ("'s", "s") and self._is_relation_word(before[-2]):
             return "other_relative"
         if before[-1:] and before[-1] in ("his", "her", "their") and value in ("child", "parent", "sibling"):
+            # "caller says her father died": an agent relaying a caller speaks of the caller in the third person
+            if any(end <= item.start for _, end in reporters):
+                return value
             return "other_relative"
         return value
 
     def _is_relation_word(self, word: str) -> bool:
         return word in self.relation_words
 
-    def _municipalities(
+    def _municipality_items(
         self,
         doc: Any,
         place_hits: Sequence[Tuple[int, int, int]],
         longer_places: Sequence[Tuple[int, int]],
-        context: Mapping[str, List[Tuple[int, int]]],
         contextual: bool,
-    ) -> List[FactMention]:
+    ) -> List[_Raw]:
+        """Ontario municipalities named in the text (not "London, England", not "king" the word)."""
         strings = self.nlp.vocab.strings
         candidates = []
         for match_id, start, end in place_hits:
             if _shadowed((start, end), longer_places):
                 continue
             candidates.append(_Raw(_Group(MUNICIPALITY, "", strings[match_id][5:]), start, end))
-        found: List[FactMention] = []
-        origins = context.get("origin", [])
+        kept: List[_Raw] = []
         for item in _longest_first(candidates):
-            span = doc[item.start : item.end]
-            surface = span.text.lower()
+            surface = doc[item.start : item.end].text.lower()
             if contextual and surface in self.ambiguous and not self._placed(doc, item):
                 continue
-            if self._foreign(doc, item.end):
-                continue
+            if not self._foreign(doc, item.end):
+                kept.append(item)
+        return kept
+
+    def _municipalities(
+        self, doc: Any, towns: Sequence[_Raw], context: Mapping[str, List[Tuple[int, int]]]
+    ) -> List[FactMention]:
+        found: List[FactMention] = []
+        origins = context.get("origin", [])
+        for item in towns:
+            span = doc[item.start : item.end]
             origin = any(0 <= item.start - end <= 2 for _, end in origins)
             found.append(
                 FactMention(MUNICIPALITY, item.group.value or "", span.start_char, span.end_char, span.text, 0, origin)
             )
+        return found
+
+    def _dates(
+        self, doc: Any, context: Mapping[str, List[Tuple[int, int]]], today: Optional[dt.date]
+    ) -> List[FactMention]:
+        """ "my dad died on March 3rd": a date in the same stretch of text (up to a `date_breaks`
+        token) as the words of exactly one date fact is that fact's value, as an ISO date."""
+        found: List[FactMention] = []
+        bounds = [0] + [t.i + 1 for t in doc if t.lower_ in self.date_breaks] + [len(doc)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            facts = [
+                (fact, past)
+                for fact, (words, past) in self.date_facts.items()
+                if any(start <= s and e <= end for s, e in context.get(words, []))
+            ]
+            if len(facts) != 1 or start >= end:
+                continue
+            fact, past = facts[0]
+            piece = doc[start:end]
+            date = find_date(piece.text, today, past=past)
+            if date is None or self._negated(doc, start):
+                continue
+            first = piece.start_char
+            found.append(
+                FactMention(
+                    fact,
+                    date.date.isoformat(),
+                    first + date.start,
+                    first + date.end,
+                    doc.text[first + date.start : first + date.end],
+                )
+            )
+        return found
+
+    def _placed_events(
+        self, doc: Any, context: Mapping[str, List[Tuple[int, int]]], places: Mapping[str, List[Tuple[int, int]]]
+    ) -> List[_Raw]:
+        """ "born in Mexico", "had my son at a hospital in Buffalo", "died in Hamilton": a place
+        a few words after the event's verb, in the same clause, says where it happened."""
+        found: List[_Raw] = []
+        for group in self.groups.values():
+            if not group.place_after:
+                continue
+            for _, verb_end in context.get(group.place_after, []):
+                for start, end in places[group.place]:
+                    gap = [t.lower_ for t in doc[verb_end:start]]
+                    if verb_end <= start <= verb_end + self.window and not self.clause_breaks.intersection(gap):
+                        found.append(_Raw(group, verb_end - 1, end, from_pattern=True))
+                        break
         return found
 
     def _placed(self, doc: Any, item: _Raw) -> bool:
@@ -370,6 +473,13 @@ class FactMatcher:
         while index < len(doc) and doc[index].is_punct:
             index += 1
         return index < len(doc) and doc[index].lower_ in self.foreign_followers and index - end <= 1
+
+
+def _outside_places(cues: Mapping[str, Any]) -> List[str]:
+    """Places outside Ontario: where people arrive from, plus the municipality section's extras."""
+    arrived = (cues.get("facts") or {}).get(OUTSIDE_PLACE_FACT) or {}
+    names = [p for spec in arrived.values() for p in _as_list((spec or {}).get("phrases"))]
+    return names + _as_list((cues.get("municipality") or {}).get("outside_places"))
 
 
 def _shadowed(span: Tuple[int, int], others: Iterable[Tuple[int, int]]) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.assistant.answers import NONE, SKIP, UNKNOWN, VALUE, parse_answer
-from bot.assistant.dates import parse_date
+from bot.components.dates import parse_date
 from bot.components.fact_matcher import default_matcher
 
 TODAY = dt.date(2025, 6, 15)
