@@ -123,3 +123,20 @@ def test_weekdays_and_days_of_the_month(text, past, expected):
 def test_find_date_says_where(matcher):
     found = find_date("he died 2 weeks ago", MONDAY, past=True)
     assert (found.date, found.start, found.end) == (dt.date(2026, 11, 9), 8, 19)
+
+
+def test_what_the_first_message_settles_is_not_asked_again(matcher, seed_snapshot):
+    from bot.assistant import conversation as conv
+    from bot.components.fact_extractor import mention_to_entity
+
+    state = conv.State(events=["bereavement"])
+    text = "my dad passed away yesterday in Hamilton"
+    conv.merge_entities(seed_snapshot, state, [mention_to_entity(m) for m in matcher.extract(text, today=MONDAY)])
+    assert state.facts["death_date"] == "2026-11-22"
+    assert state.facts["relationship_to_deceased"] == "child"
+    asked = {q["fact"] for q in conv.open_questions(seed_snapshot, state)}
+    assert not {"death_date", "municipality", "relationship_to_deceased"} & asked
+    # the bundle's deadlines count from that date
+    bundle = conv.bundle_for(seed_snapshot, state, today=MONDAY)
+    dates = {s["id"]: (s.get("deadline") or {}).get("date") for s in bundle["services"]}
+    assert dates["ca-cpp-death-benefit"] == "2027-01-21"  # 60 days after the death
