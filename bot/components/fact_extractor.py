@@ -8,18 +8,16 @@ so editing either takes effect on the next start, without retraining.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.fact_matcher import FactMatcher, FactMention, default_matcher
+from bot.components.shared import RuleComponent, user_text
 
 
 def mention_to_entity(mention: FactMention, extractor: str = "FactExtractor") -> Dict[str, Any]:
@@ -34,43 +32,24 @@ def mention_to_entity(mention: FactMention, extractor: str = "FactExtractor") ->
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class FactExtractor(GraphComponent, EntityExtractorMixin):
+class FactExtractor(RuleComponent[FactMatcher], EntityExtractorMixin):
     """Adds one entity per fact the message settles (see fact_matcher.py)."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"cues_path": None}
 
-    def __init__(self, config: Dict[str, Any], matcher: Optional[FactMatcher] = None) -> None:
-        self.component_config = config
-        self._matcher = matcher
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FactExtractor:
-        extractor = cls(config)
-        _ = extractor.matcher  # build the patterns now, not on the first message
-        return extractor
-
-    @property
-    def matcher(self) -> FactMatcher:
-        if self._matcher is None:
-            cues_path = self.component_config.get("cues_path")
-            self._matcher = FactMatcher.from_files(cues_path) if cues_path else default_matcher()
-        return self._matcher
+    def build_matcher(self) -> FactMatcher:
+        cues_path = self.component_config.get("cues_path")
+        return FactMatcher.from_files(cues_path) if cues_path else default_matcher()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
-            if not text or text.startswith("/"):
+            text = user_text(message)
+            if text is None:
                 continue
             found = [mention_to_entity(m, self.name) for m in self.matcher.extract(text)]
             if found:

@@ -27,6 +27,7 @@ import yaml
 
 from bot.components.dates import find_date
 from bot.components.spacy_loader import blank_english, load_spacy
+from bot.once import process_wide
 
 CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 MUNICIPALITY = "municipality"
@@ -527,15 +528,7 @@ def _choose_municipality(mentions: List[FactMention]) -> Optional[FactMention]:
     return (staying or mentions)[-1] if mentions else None
 
 
-_default_lock = threading.Lock()
-_default: Optional[FactMatcher] = None
-
-
+@process_wide
 def default_matcher() -> FactMatcher:
     """The process-wide matcher built from fact_cues.yml and the seed directory."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = FactMatcher.from_files()
-    return _default
+    return FactMatcher.from_files()

@@ -29,14 +29,11 @@ over any life event (data/nlu/safety.yml) and `life_events` is empty.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Type
+from typing import Any, Dict, List, Sequence, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.life_events import (
@@ -48,6 +45,7 @@ from bot.components.life_events import (
     intent_for,
     strongest,
 )
+from bot.components.shared import RuleComponent, renormalised, user_text
 from bot.safety import detect
 
 LIFE_EVENTS_KEY = "life_events"
@@ -72,16 +70,11 @@ def promote(ranking: Sequence[Dict[str, Any]], name: str, confidence: float) -> 
 
 def without_events(ranking: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The ranking without life-event intents, renormalised (P(intent | no life event))."""
-    rest = [dict(r) for r in ranking if not events_of(r.get(INTENT_NAME_KEY))]
-    total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in rest)
-    if total > 0:
-        for r in rest:
-            r[PREDICTED_CONFIDENCE_KEY] = float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
-    return rest
+    return renormalised(list(ranking), lambda name: not events_of(name))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class LifeEventRecogniser(GraphComponent, IntentClassifier):
+class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
     """Decides the life events of a message from DIET's ranking and rule-based cues."""
 
     @classmethod
@@ -99,33 +92,14 @@ class LifeEventRecogniser(GraphComponent, IntentClassifier):
             "events_on_crisis": False,
         }
 
-    def __init__(self, config: Dict[str, Any], matcher: Optional[LifeEventMatcher] = None) -> None:
-        self.component_config = config
-        self._matcher = matcher
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LifeEventRecogniser:
-        recogniser = cls(config)
-        _ = recogniser.matcher  # build the patterns now, not on the first message
-        return recogniser
-
-    @property
-    def matcher(self) -> LifeEventMatcher:
-        if self._matcher is None:
-            cues_path = self.component_config.get("cues_path")
-            self._matcher = LifeEventMatcher.from_files(cues_path) if cues_path else default_matcher()
-        return self._matcher
+    def build_matcher(self) -> LifeEventMatcher:
+        cues_path = self.component_config.get("cues_path")
+        return LifeEventMatcher.from_files(cues_path) if cues_path else default_matcher()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
-            if text and not text.startswith("/"):
+            text = user_text(message)
+            if text is not None:
                 self._process_one(message, text)
         return messages
 

@@ -17,31 +17,24 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import detect, has_risk_word
+from bot.components.shared import RuleComponent, renormalised, user_text
+from bot.safety.detector import SafetyDetector, default_detector
 
 CRISIS_INTENT = "crisis"
 
 
 def demote(ranking: List[Dict[str, Any]], name: str) -> List[Dict[str, Any]]:
     """The ranking without `name`, confidences renormalised (P(intent | not name))."""
-    rest = [dict(r) for r in ranking if r.get(INTENT_NAME_KEY) != name]
-    total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in rest)
-    if total > 0:
-        for r in rest:
-            r[PREDICTED_CONFIDENCE_KEY] = float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
-    return rest
+    return renormalised(ranking, lambda other: other != name)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyOverride(GraphComponent, IntentClassifier):
+class SafetyOverride(RuleComponent[SafetyDetector], IntentClassifier):
     """Forces `crisis` when the safety patterns fire; demotes unconfirmed guesses."""
 
     @classmethod
@@ -52,30 +45,17 @@ class SafetyOverride(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[str, Any]:
         return {"intent": CRISIS_INTENT, "demote_unconfirmed": True}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        self.component_config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyOverride:
-        from bot.safety.detector import default_detector
-
-        default_detector()  # compile the patterns now, not on the first message
-        return cls(config)
+    def build_matcher(self) -> SafetyDetector:
+        return default_detector()
 
     def process(self, messages: List[Message]) -> List[Message]:
         name = self.component_config.get("intent", CRISIS_INTENT)
         for message in messages:
-            text = message.get(TEXT) or ""
-            if not text or text.startswith("/"):
+            text = user_text(message)
+            if text is None:
                 continue
             ranking = list(message.get(INTENT_RANKING_KEY, []) or [])
-            signal = detect(text)
+            signal = self.matcher.detect(text)
             if signal is not None:
                 top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
                 rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != name]
@@ -87,7 +67,7 @@ class SafetyOverride(GraphComponent, IntentClassifier):
             if (
                 self.component_config.get("demote_unconfirmed", True)
                 and intent.get(INTENT_NAME_KEY) == name
-                and not has_risk_word(text)
+                and not self.matcher.has_risk_word(text)
             ):
                 rest = demote(ranking, name)
                 if rest:

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 import yaml
 
 from bot.components.spacy_loader import blank_english
+from bot.once import process_wide
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
 KINDS = ("suicide", "violence", "medical", "shelter", "danger")
@@ -167,17 +168,9 @@ class SafetyDetector:
         return any(word in self.confirm_words for words in self.sentences(text) for word in words)
 
 
-_detector: Optional[SafetyDetector] = None
-_detector_lock = threading.Lock()
-
-
+@process_wide
 def default_detector() -> SafetyDetector:
-    global _detector
-    if _detector is None:
-        with _detector_lock:
-            if _detector is None:
-                _detector = SafetyDetector.from_file()
-    return _detector
+    return SafetyDetector.from_file()
 
 
 def detect(text: str) -> Optional[SafetySignal]:
