@@ -52,6 +52,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 import yaml
 
 from bot.components.spacy_loader import blank_english, load_spacy
+from bot.once import process_wide
 
 EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
 NEW_TO_ONTARIO = "new_to_ontario"
@@ -382,6 +383,8 @@ class LifeEventMatcher:
             found.append(self._place_hit(entry, STRONG if moving else WEAK, start, end, clause))
         for start, end in self._licences(words, indices, places):
             found.append(self._place_hit("<outside Ontario> licence", STRONG, start, end, clause))
+        for start, end in self._outside_to_ontario(words, indices, places):
+            found.append(self._place_hit("<outside Ontario> to <Ontario place>", STRONG, start, end, clause))
         if moving and not outside_origin:
             for kind, (start, end) in origins:
                 if kind == "ON":
@@ -404,6 +407,19 @@ class LifeEventMatcher:
                     kind, end = places[start]
                     found.append((kind, (i, end)))
                     break
+        return found
+
+    def _outside_to_ontario(
+        self, words: Sequence[str], indices: Sequence[int], places: Mapping[int, Tuple[str, int]]
+    ) -> List[Tuple[int, int]]:
+        """ "Montreal to Toronto move done", "Whitehorse to Orillia": a move into Ontario said without "from"."""
+        outside_ends = {end: start for start, (kind, end) in places.items() if kind == "OUT"}
+        found = []
+        for i in indices:
+            if i in outside_ends:
+                for kind, (_, end) in self._after(words, [i], places, self.to_words):
+                    if kind == "ON":
+                        found.append((outside_ends[i], end))
         return found
 
     def _licences(
@@ -480,18 +496,10 @@ def _best_cue(analysis: Analysis, event: str) -> Optional[Cue]:
     return None
 
 
-_default_lock = threading.Lock()
-_default: Optional[LifeEventMatcher] = None
-
-
+@process_wide
 def default_matcher() -> LifeEventMatcher:
     """The process-wide matcher built from life_event_cues.yml, fact_cues.yml and the seed directory."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = LifeEventMatcher.from_files()
-    return _default
+    return LifeEventMatcher.from_files()
 
 
 def detect_events(text: str, matcher: Optional[LifeEventMatcher] = None) -> Dict[str, Cue]:
