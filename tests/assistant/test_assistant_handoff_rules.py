@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.rules import complex_case_reason, decide, queue_for
+from bot.handoff.rules import asks_for_person, complex_case_reason, decide, queue_for
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,36 @@ def test_a_person_mentioned_is_not_a_request():
     assert decide("bereavement", "the person who died was my uncle", [], ["bereavement"]).needed is False
     assert complex_case_reason("my friend passed and his family is overseas") is None
     assert complex_case_reason("my PR card is expiring soon") is None
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("We cant agree on our sons last name and he says no", "complex_case:birth_registration_dispute"),
+        ("The mother won't let me be listed on the birth registration", "complex_case:birth_registration_dispute"),
+        ("His will leaves everything to his girlfriend and I intend to contest it.", "complex_case:estate_dispute"),
+        ("we will be in court over the estate", "complex_case:estate_dispute"),
+        ("my PR card renewal got refused and my status runs out in 2 weeks", "complex_case:immigration_status_problem"),
+        ("twins born at 30 weeks, one made it, one died after 2 days", "complex_case:stillbirth_or_child_death"),
+        ("Our son died last month, he was six.", "complex_case:stillbirth_or_child_death"),
+        ("Our baby arrived in Montreal while we were visiting family", "complex_case:birth_outside_ontario"),
+    ],
+)
+def test_complex_cases_in_other_words(text, reason):
+    assert complex_case_reason(text, []) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will dispute the parking ticket",  # "will" the verb, not a will
+        "my will is simple, I want to make sure the estate is handled",
+    ],
+)
+def test_look_alikes_of_complex_cases(text):
+    assert complex_case_reason(text, []) is None
+
+
+def test_asking_whether_there_is_a_person():
+    assert asks_for_person("Is there a person I can chat with? I am new in Canada")
+    assert not asks_for_person("is there a person who handles passports at ServiceOntario")

@@ -45,6 +45,9 @@ CRISES = [
     ("the house is on fire", "danger"),
     ("i smell gas", "danger"),
     ("he has a gun", "danger"),
+    ("my brother is passed out on the floor", "medical"),
+    ("my mom just died in front of me and my brother is passed out too, I think it's the gas", "danger"),
+    ("my landlord changed the locks and all my stuff is inside", "shelter"),
 ]
 
 LOOK_ALIKES = [
@@ -72,6 +75,9 @@ LOOK_ALIKES = [
     "I'm going to die of embarrassment",
     "I want to start a food truck",
     "my husband passed away in hospital last week",
+    "I passed out at work last year, can I still drive?",
+    "it's the gas bill I need help with",
+    "we're fighting over Mom's will and my brother changed the locks on her house",
 ]
 
 

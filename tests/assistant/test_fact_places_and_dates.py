@@ -28,6 +28,7 @@ def facts_of(matcher, text):
         ("i had my son in a hospital in Buffalo NY but we live in Niagara Falls ON", "born_in_ontario", "false"),
         ("my baby was born in Mexico while we were on vacation", "born_in_ontario", "false"),
         ("our daughter was born at Scarborough General", "born_in_ontario", "true"),
+        ("Our baby arrived in Montreal while we were visiting family", "born_in_ontario", "false"),
         ("my husband died in Alberta but we lived in Ottawa", "death_in_ontario", "false"),
         ("my dad died in Hamilton last week", "death_in_ontario", "true"),
         ("he was born in Toronto and died in Jamaica", "death_in_ontario", "false"),
