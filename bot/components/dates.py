@@ -3,7 +3,8 @@
 
 Used for answers to a date question (bot/assistant/answers.py) and for dates said
 in passing ("my dad died on March 3rd", see fact_matcher.py). Relative dates are
-resolved against `today`, which callers pass in tests."""
+resolved against `today`: callers pass it in tests, otherwise it is today where
+the people are (`local_today`)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,20 @@ class FoundDate:
     date: dt.date
     start: int
     end: int
+
+
+def local_today(now: Optional[dt.datetime] = None) -> dt.date:
+    """Today in ONEWINDOW_TIMEZONE (Ontario), not on the server's clock: "yesterday"
+    typed at 9 p.m. in Toronto is already the next day on a server running in UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.settings import get_settings
+
+    try:
+        zone = ZoneInfo(get_settings().timezone)
+        return (now.astimezone(zone) if now else dt.datetime.now(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.date.today()
 
 
 def _date(year: int, month: int, day: int) -> Optional[dt.date]:
@@ -154,7 +169,7 @@ def _readers(today: dt.date, past: bool) -> List[tuple]:
 def find_date(text: str, today: Optional[dt.date] = None, past: bool = False) -> Optional[FoundDate]:
     """The first way of saying a date that `text` contains (by precedence, see `_readers`), or None.
     Without a year, the closest such date to today is meant (the closest past one if `past`)."""
-    today = today or dt.date.today()
+    today = today or local_today()
     if not text or not text.strip():
         return None
     read: Callable[[re.Match], Optional[dt.date]]

@@ -141,3 +141,12 @@ def test_what_the_first_message_settles_is_not_asked_again(matcher, seed_snapsho
     bundle = conv.bundle_for(seed_snapshot, state, today=MONDAY)
     dates = {s["id"]: (s.get("deadline") or {}).get("date") for s in bundle["services"]}
     assert dates["ca-cpp-death-benefit"] == "2027-01-21"  # 60 days after the death
+
+
+def test_relative_dates_are_read_in_ontario_time():
+    """9 p.m. in Toronto on November 23 is 02:00 UTC on November 24: yesterday is still the 22nd."""
+    from bot.components.dates import local_today
+
+    today = local_today(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc))
+    assert today == dt.date(2026, 11, 23)
+    assert parse_date("yesterday", today) == dt.date(2026, 11, 22)
