@@ -1,12 +1,17 @@
 """Recognition through the running Rasa server and the triage service, scored
-like `onewindow eval`, on two labelled sets that were never trained on:
+like `onewindow eval`, on labelled sets that were never trained on
+(tests/triage/test_test_sets_stay_unseen.py keeps near copies out of data/nlu):
 
-- tests/nlu_blind/cases.yml, written by someone who never saw the training data
-  or the other set: the issue's targets hold (events >= 0.95, urgent recall 1.0,
-  misrouted <= 5%);
-- tests/nlu_heldout/cases.yml, written with the training data and harder: the
-  targets are not met yet; these floors are what the model reaches now, so a
-  change that makes recognition worse fails."""
+- tests/nlu_heldout/cases.yml, written with the training data and harder; its
+  failures guided later cues and training data, so it is a development set;
+- tests/nlu_blind/cases.yml and tests/nlu_blind2/cases.yml, each written by
+  someone who never saw the training data, the cues or the other sets. Their
+  first-look scores are in the README; fixes followed each first look.
+
+Every set must hold the issue's targets (life events exactly right >= 0.95,
+urgent recall 1.0, misrouted <= 5%), so a change that makes recognition worse
+fails.
+"""
 
 from pathlib import Path
 
@@ -20,10 +25,8 @@ from onewindow_catalogue.snapshot import CatalogueSnapshot
 
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[2]
-FLOORS = {
-    "nlu_blind": {"event_exact_match": 0.95, "urgent_recall": 1.0, "misrouted_rate": 0.05},
-    "nlu_heldout": {"event_exact_match": 0.85, "urgent_recall": 1.0, "misrouted_rate": 0.15},
-}
+TARGETS = {"event_exact_match": 0.95, "urgent_recall": 1.0, "misrouted_rate": 0.05}
+FLOORS = {name: TARGETS for name in ("nlu_heldout", "nlu_blind", "nlu_blind2")}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
