@@ -37,9 +37,11 @@ _CONTRACTIONS = [
     (re.compile(r"\bi['’]m\b"), "i am"),
     (re.compile(r"['’]d\b"), " would"),
 ]
-# Sentences, and clauses that turn to the present ("... died last week and now my mom took
-# pills"): a past-time veto in one must not silence a present danger in the next.
-_SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s|,?\s(?:and|but)\s(?=(?:now|then|today|tonight|right now)\b)")
+# Sentences, and clauses that turn to the present or to a new subject ("... died last week and now
+# my mom took pills", "opened my restaurant last week and the kitchen is on fire"): a past-time veto
+# in one must not silence a present danger in the next.
+_NEW_CLAUSE = r"now|then|today|tonight|right now|the|my|our|his|her|their|i|we|he|she|they|it|someone|somebody|everyone"
+_SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s|,?\s(?:and|but)\s(?=(?:" + _NEW_CLAUSE + r")\b)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

@@ -46,7 +46,7 @@ CRISES = [
     ("i smell gas", "danger"),
     ("he has a gun", "danger"),
     ("my brother is passed out on the floor", "medical"),
-    ("my mom just died in front of me and my brother is passed out too, I think it's the gas", "danger"),
+    ("my mom just died in front of me and my brother is passed out too, I think it's the gas", "medical"),
     ("my landlord changed the locks and all my stuff is inside", "shelter"),
 ]
 
