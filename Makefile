@@ -54,6 +54,7 @@ run: setup db train
 
 test: setup train browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 test-fast: setup

@@ -103,8 +103,13 @@ def users_add(
     if password is None:
         password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
     try:
-        user_in = UserCreate(username=username, display_name=name or username, password=password, role=role,
-                             organisations=organisation or [])
+        user_in = UserCreate(
+            username=username,
+            display_name=name or username,
+            password=password,
+            role=role,
+            organisations=organisation or [],
+        )
         with session_scope(_session_factory()) as session:
             users.create(db_session=session, user_in=user_in)
     except ValidationError as error:
@@ -209,8 +214,14 @@ def _record_versions(session, catalogue, author: str) -> None:  # type: ignore[n
     from onewindow_catalogue.drafts import service as drafts
 
     changed = drafts.record_import(db_session=session, catalogue=catalogue, author=author)
-    audit.record(session, None, "catalogue.import", "catalogue", author,
-                 {"services": len(catalogue.services), "versions_recorded": changed})
+    audit.record(
+        session,
+        None,
+        "catalogue.import",
+        "catalogue",
+        author,
+        {"services": len(catalogue.services), "versions_recorded": changed},
+    )
 
 
 @catalogue_app.command("review-due")
@@ -436,8 +447,10 @@ def bench(
     results: dict = {"bundle": benchmarks.bundle_bench()}
     typer.echo("Bundle build time (median / p95 per bundle, per service):")
     for row in results["bundle"]:
-        typer.echo(f"  {row['services']:>6} services  {row['median_us']:>10.1f} us  {row['p95_us']:>10.1f} us  "
-                   f"{row['us_per_service']:.3f} us/service")
+        typer.echo(
+            f"  {row['services']:>6} services  {row['median_us']:>10.1f} us  {row['p95_us']:>10.1f} us  "
+            f"{row['us_per_service']:.3f} us/service"
+        )
     results["redaction"] = benchmarks.redaction_bench()
     typer.echo(f"Redaction: {results['redaction']}")
     if not skip_triage:
@@ -475,8 +488,10 @@ def purge(
             typer.echo("Dry run: nothing was deleted.")
             return
         done = retention.purge(db_session=session, purge_plan=plan)
-    typer.echo(f"Deleted {done['conversations']} conversation(s), {done['messages']} message(s) and "
-               f"{done['cases']} case(s); their anonymous counts are kept for reports.")
+    typer.echo(
+        f"Deleted {done['conversations']} conversation(s), {done['messages']} message(s) and "
+        f"{done['cases']} case(s); their anonymous counts are kept for reports."
+    )
 
 
 def _snapshot():  # type: ignore[no-untyped-def]

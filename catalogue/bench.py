@@ -22,11 +22,15 @@ def generated_catalogue(seed: Catalogue, size: int, rng: random.Random) -> Catal
         template = seed.services[index % len(seed.services)]
         copy_id = f"{template.id}-g{index}"
         earlier = [s.id for s in services[-20:]]
-        services.append(template.copy(update={
-            "id": copy_id,
-            "requires": [rng.choice(earlier)] if earlier and rng.random() < 0.2 else [],
-            "covers": [],
-        }))
+        services.append(
+            template.copy(
+                update={
+                    "id": copy_id,
+                    "requires": [rng.choice(earlier)] if earlier and rng.random() < 0.2 else [],
+                    "covers": [],
+                }
+            )
+        )
     for service in services[::7]:
         targets = [s.id for s in rng.sample(services, k=min(2, len(services))) if s.id != service.id]
         service.covers = targets
@@ -53,10 +57,12 @@ def measure(seed: Catalogue, sizes=(66, 100, 1_000, 10_000), repeats: int = 200)
                 build_bundle(snapshot, events, facts)
                 timings.append((time.perf_counter() - start) * 1e6)
         timings.sort()
-        results.append({
-            "services": size,
-            "median_us": round(statistics.median(timings), 1),
-            "p95_us": round(timings[int(len(timings) * 0.95) - 1], 1),
-            "us_per_service": round(statistics.median(timings) / size, 3),
-        })
+        results.append(
+            {
+                "services": size,
+                "median_us": round(statistics.median(timings), 1),
+                "p95_us": round(timings[int(len(timings) * 0.95) - 1], 1),
+                "us_per_service": round(statistics.median(timings) / size, 3),
+            }
+        )
     return results

@@ -17,8 +17,15 @@ from onewindow_catalogue.seed_format import Service
 from onewindow_catalogue.text import SUPPORTED_LANGUAGES
 from onewindow_catalogue.validation import Problem
 
-TEXTS = {"name": "name", "summary": "summary", "applies_when": "applies_when.text", "deadline": "deadline.text",
-         "fee": "fee.text", "processing_time": "processing_time", "notes": "notes"}
+TEXTS = {
+    "name": "name",
+    "summary": "summary",
+    "applies_when": "applies_when.text",
+    "deadline": "deadline.text",
+    "fee": "fee.text",
+    "processing_time": "processing_time",
+    "notes": "notes",
+}
 JOINED = ("life_events", "requires", "covers")
 JSON_COLUMNS = {"condition": "applies_when.condition", "deadline_due": "deadline.due", "channels": "channels"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,9 +35,25 @@ SEPARATOR = ";"
 def columns() -> List[str]:
     texts = [f"{column}_{lang}" for column in TEXTS for lang in SUPPORTED_LANGUAGES]
     documents = [f"documents_{lang}" for lang in SUPPORTED_LANGUAGES]
-    return ["id", "organisation", "level", "life_events", "municipalities", *texts, "condition", "deadline_due",
-            "fee_uncertain", "channels", "url", *documents, "requires", "covers", "source", "last_checked",
-            "uncertain"]
+    return [
+        "id",
+        "organisation",
+        "level",
+        "life_events",
+        "municipalities",
+        *texts,
+        "condition",
+        "deadline_due",
+        "fee_uncertain",
+        "channels",
+        "url",
+        *documents,
+        "requires",
+        "covers",
+        "source",
+        "last_checked",
+        "uncertain",
+    ]
 
 
 def _get(data: Dict[str, Any], path: str) -> Any:
@@ -63,8 +86,9 @@ def service_row(service: Service) -> Dict[str, str]:
     for name in JOINED:
         row[name] = f"{SEPARATOR} ".join(data.get(name, []))
     municipalities = data.get("municipalities")
-    row["municipalities"] = municipalities if isinstance(municipalities, str) else f"{SEPARATOR} ".join(
-        municipalities or [])
+    row["municipalities"] = (
+        municipalities if isinstance(municipalities, str) else f"{SEPARATOR} ".join(municipalities or [])
+    )
     for column, path in TEXTS.items():
         text = _get(data, path) or {}
         for lang in SUPPORTED_LANGUAGES:
@@ -159,4 +183,3 @@ def _entry(cells: Dict[str, str], label: str) -> Tuple[Dict[str, Any], List[Prob
         entry["documents"] = documents
     entry.setdefault("channels", [])
     return entry, problems
-

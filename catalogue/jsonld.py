@@ -29,8 +29,14 @@ CONTEXT = {
     "ow": "urn:onewindow:vocab:",
 }
 BASE = "urn:onewindow:"
-CHANNEL_LABELS = {"online": "Online", "phone": "Telephone", "in_person": "In person", "mail": "Mail",
-                  "funeral_director": "Through the funeral director", "hospital": "At the hospital"}
+CHANNEL_LABELS = {
+    "online": "Online",
+    "phone": "Telephone",
+    "in_person": "In person",
+    "mail": "Mail",
+    "funeral_director": "Through the funeral director",
+    "hospital": "At the hospital",
+}
 
 
 def iri(kind: str, identifier: str, *parts: int) -> str:
@@ -50,8 +56,10 @@ def to_jsonld(catalogue: Catalogue) -> Dict[str, Any]:
             grouped.setdefault(event, []).append(service.id)
     for organisation in catalogue.organisations:
         node: Dict[str, Any] = {
-            "@id": iri("organisation", organisation.id), "@type": "cv:PublicOrganisation",
-            "dct:identifier": organisation.id, "skos:prefLabel": lang_strings(organisation.name),
+            "@id": iri("organisation", organisation.id),
+            "@type": "cv:PublicOrganisation",
+            "dct:identifier": organisation.id,
+            "skos:prefLabel": lang_strings(organisation.name),
             "ow:levelOfGovernment": organisation.level,
         }
         if organisation.municipality:
@@ -62,11 +70,16 @@ def to_jsonld(catalogue: Catalogue) -> Dict[str, Any]:
             node["cv:contactPoint"] = {"@type": "cv:ContactPoint", "cv:telephone": organisation.phone}
         graph.append(node)
     for event in catalogue.life_events:
-        graph.append({
-            "@id": iri("life-event", event.id), "@type": "cv:LifeEvent", "dct:identifier": event.id,
-            "dct:title": lang_strings(event.title), "dct:description": lang_strings(event.description),
-            "cv:hasRelatedService": [{"@id": iri("service", sid)} for sid in grouped.get(event.id, [])],
-        })
+        graph.append(
+            {
+                "@id": iri("life-event", event.id),
+                "@type": "cv:LifeEvent",
+                "dct:identifier": event.id,
+                "dct:title": lang_strings(event.title),
+                "dct:description": lang_strings(event.description),
+                "cv:hasRelatedService": [{"@id": iri("service", sid)} for sid in grouped.get(event.id, [])],
+            }
+        )
     graph += [_service(service) for service in catalogue.services]
     return {"@context": CONTEXT, "@graph": graph}
 
@@ -78,17 +91,24 @@ def _location(name: str) -> Dict[str, Any]:
 def _service(service: Service) -> Dict[str, Any]:
     sid = service.id
     node: Dict[str, Any] = {
-        "@id": iri("service", sid), "@type": "cpsv:PublicService", "dct:identifier": sid,
-        "dct:title": lang_strings(service.name), "dct:description": lang_strings(service.summary),
+        "@id": iri("service", sid),
+        "@type": "cpsv:PublicService",
+        "dct:identifier": sid,
+        "dct:title": lang_strings(service.name),
+        "dct:description": lang_strings(service.summary),
         "cv:hasCompetentAuthority": {"@id": iri("organisation", service.organisation)},
         "cv:isGroupedBy": [{"@id": iri("life-event", event)} for event in service.life_events],
         "ow:levelOfGovernment": service.level,
-        "cv:hasChannel": [_channel(sid, index, channel, service.organisation)
-                          for index, channel in enumerate(service.channels)],
-        "cv:holdsRequirement": [{
-            "@id": iri("requirement", sid), "@type": "cv:Requirement",
-            "dct:description": lang_strings(service.applies_when.text),
-        }],
+        "cv:hasChannel": [
+            _channel(sid, index, channel, service.organisation) for index, channel in enumerate(service.channels)
+        ],
+        "cv:holdsRequirement": [
+            {
+                "@id": iri("requirement", sid),
+                "@type": "cv:Requirement",
+                "dct:description": lang_strings(service.applies_when.text),
+            }
+        ],
     }
     if service.applies_when.condition is not None:
         node["cv:holdsRequirement"][0]["ow:condition"] = {"@type": "@json", "@value": service.applies_when.condition}
@@ -103,8 +123,9 @@ def _service(service: Service) -> Dict[str, Any]:
             for index, doc in enumerate(service.documents)
         ]
     if service.fee is not None:
-        node["cv:hasCost"] = [{"@id": iri("cost", sid), "@type": "cv:Cost",
-                               "dct:description": lang_strings(service.fee.text)}]
+        node["cv:hasCost"] = [
+            {"@id": iri("cost", sid), "@type": "cv:Cost", "dct:description": lang_strings(service.fee.text)}
+        ]
     if service.processing_time:
         node["ow:processingTime"] = lang_strings(service.processing_time)
     if service.deadline is not None:
@@ -124,7 +145,8 @@ def _service(service: Service) -> Dict[str, Any]:
 
 def _channel(sid: str, index: int, channel: Channel, organisation: str) -> Dict[str, Any]:
     node: Dict[str, Any] = {
-        "@id": iri("channel", sid, index + 1), "@type": "cv:Channel",
+        "@id": iri("channel", sid, index + 1),
+        "@type": "cv:Channel",
         "dct:type": {"@id": iri("channel-type", channel.type), "skos:prefLabel": CHANNEL_LABELS[channel.type]},
         "cv:ownedBy": {"@id": iri("organisation", organisation)},
     }

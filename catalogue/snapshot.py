@@ -93,8 +93,12 @@ class CatalogueSnapshot:
         """Each fact's question, in one language, rendered once."""
         if lang not in self._questions:
             self._questions[lang] = {
-                fact.id: {"fact": fact.id, "text": localise(fact.question, lang), "type": fact.type,
-                          "options": fact.options(lang)}
+                fact.id: {
+                    "fact": fact.id,
+                    "text": localise(fact.question, lang),
+                    "type": fact.type,
+                    "options": fact.options(lang),
+                }
                 for fact in self.facts.values()
             }
         return self._questions[lang]

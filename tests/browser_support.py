@@ -34,15 +34,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery"
 STARTUP_SECONDS = 60
 
 _running: Dict[str, Tuple[subprocess.Popen, object]] = {}
 
-requires_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
-                                       "(apt-get install chromium, or make browser)")
+requires_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium, or make browser)"
+)
 
 
 def free_port() -> int:
@@ -68,14 +74,22 @@ def seed_database(data_dir: Path, people: Iterable[Tuple[str, str, Sequence[str]
         catalogue_service.replace_all(db_session=session, catalogue=catalogue)
         drafts.record_import(db_session=session, catalogue=catalogue)
         for username, role, organisations in people:
-            users.create(db_session=session, user_in=UserCreate(
-                username=username, display_name=username.title(), password=PASSWORD, role=role,
-                organisations=list(organisations)))
+            users.create(
+                db_session=session,
+                user_in=UserCreate(
+                    username=username,
+                    display_name=username.title(),
+                    password=PASSWORD,
+                    role=role,
+                    organisations=list(organisations),
+                ),
+            )
     engine.dispose()
 
 
-def start_web_app(tmp_path: Path, people: Iterable[Tuple[str, str, Sequence[str]]] = (),
-                  env: Dict[str, str] | None = None) -> str:
+def start_web_app(
+    tmp_path: Path, people: Iterable[Tuple[str, str, Sequence[str]]] = (), env: Dict[str, str] | None = None
+) -> str:
     """Serve the real app (uvicorn, one process) over a fresh seeded database in
     tmp_path; returns its base URL once /healthz answers."""
     data_dir = Path(tmp_path) / "web-data"
@@ -83,13 +97,27 @@ def start_web_app(tmp_path: Path, people: Iterable[Tuple[str, str, Sequence[str]
     seed_database(data_dir, people)
     port = free_port()
     log = open(data_dir / "uvicorn.log", "wb")  # closed in stop_web_app
-    process_env = {**os.environ, "ONEWINDOW_DATA_DIR": str(data_dir), "ONEWINDOW_WEB_PORT": str(port),
-                   **(env or {})}
+    process_env = {**os.environ, "ONEWINDOW_DATA_DIR": str(data_dir), "ONEWINDOW_WEB_PORT": str(port), **(env or {})}
     process_env.pop("ONEWINDOW_DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=process_env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bot.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=process_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base_url = f"http://127.0.0.1:{port}"
     _running[base_url] = (process, log)
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -136,8 +164,9 @@ def launch_chromium(**launch_options: object) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-                                             **launch_options)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, **launch_options
+        )
         try:
             yield browser
         finally:
@@ -158,4 +187,3 @@ def screenshot_dir(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("ONEWINDOW_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-

@@ -12,12 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_code_folder_is_a_listed_package():
     listed = set(tomli.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(init.parent.relative_to(ROOT).parts)
-        for top in ("bot", "actions")
-        for init in (ROOT / top).rglob("__init__.py")
-    } | {"onewindow_catalogue." + ".".join(init.parent.relative_to(ROOT / "catalogue").parts)
-         for init in (ROOT / "catalogue").rglob("__init__.py")} | {"onewindow_catalogue"}
+    found = (
+        {
+            ".".join(init.parent.relative_to(ROOT).parts)
+            for top in ("bot", "actions")
+            for init in (ROOT / top).rglob("__init__.py")
+        }
+        | {
+            "onewindow_catalogue." + ".".join(init.parent.relative_to(ROOT / "catalogue").parts)
+            for init in (ROOT / "catalogue").rglob("__init__.py")
+        }
+        | {"onewindow_catalogue"}
+    )
     assert found == listed
 
 

@@ -31,12 +31,21 @@ def _actor_fields(actor: Any) -> Dict[str, Any]:
         return {"actor": "system", "actor_id": None, "actor_role": None}
     if isinstance(user, str):
         return {"actor": user[:64], "actor_id": None, "actor_role": None}
-    return {"actor": str(getattr(user, "username", "unknown"))[:64], "actor_id": getattr(user, "id", None),
-            "actor_role": getattr(user, "role", None)}
+    return {
+        "actor": str(getattr(user, "username", "unknown"))[:64],
+        "actor_id": getattr(user, "id", None),
+        "actor_role": getattr(user, "role", None),
+    }
 
 
-def record(db_session: Session, actor: Any, action: str, target_type: str, target_id: Any,
-           detail: Optional[Dict[str, Any]] = None) -> AuditRow:
+def record(
+    db_session: Session,
+    actor: Any,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    detail: Optional[Dict[str, Any]] = None,
+) -> AuditRow:
     """Add one audit entry to the caller's transaction. `detail` must be
     JSON-serialisable and hold no personal data; detail["organisation"], if
     given, lets that organisation's owners see the entry."""
@@ -44,9 +53,15 @@ def record(db_session: Session, actor: Any, action: str, target_type: str, targe
     if len(json.dumps(detail, default=str)) > MAX_DETAIL_CHARS:
         detail = {"organisation": detail.get("organisation"), "truncated": True}
     detail = json.loads(json.dumps(detail, default=str))
-    row = AuditRow(at=utcnow(), action=action[:64], target_type=target_type[:32], target_id=str(target_id)[:128],
-                   organisation=(str(detail["organisation"])[:128] if detail.get("organisation") else None),
-                   detail=detail, **_actor_fields(actor))
+    row = AuditRow(
+        at=utcnow(),
+        action=action[:64],
+        target_type=target_type[:32],
+        target_id=str(target_id)[:128],
+        organisation=(str(detail["organisation"])[:128] if detail.get("organisation") else None),
+        detail=detail,
+        **_actor_fields(actor),
+    )
     db_session.add(row)
     db_session.flush()
     return row
@@ -115,9 +130,21 @@ def to_csv(rows: Iterable[AuditRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.timezone.utc)
-        writer.writerow([safe_cell(v) for v in (
-            at.isoformat(timespec="seconds"), row.actor, row.actor_role, row.action, row.target_type,
-            row.target_id, row.organisation, json.dumps(row.detail, ensure_ascii=False, sort_keys=True))])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    at.isoformat(timespec="seconds"),
+                    row.actor,
+                    row.actor_role,
+                    row.action,
+                    row.target_type,
+                    row.target_id,
+                    row.organisation,
+                    json.dumps(row.detail, ensure_ascii=False, sort_keys=True),
+                )
+            ]
+        )
     return out.getvalue()
 
 

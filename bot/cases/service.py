@@ -126,8 +126,12 @@ def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
     if case.conversation_id:
         conversations.set_owner(db_session=db_session, conversation_id=case.conversation_id, owner="agent")
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-        conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                  text="An agent has joined the conversation.")
+        conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="system",
+            text="An agent has joined the conversation.",
+        )
     return case
 
 
@@ -147,8 +151,14 @@ def reply(*, db_session: Session, case_id: int, agent_id: int, text: str) -> Non
     if not cleaned.text:
         raise CaseError("Type a message first.")
     conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-    conversations.add_message(db_session=db_session, conversation=conversation, sender="agent", text=cleaned.text,
-                              agent_id=agent_id, redacted_kinds=cleaned.kinds)
+    conversations.add_message(
+        db_session=db_session,
+        conversation=conversation,
+        sender="agent",
+        text=cleaned.text,
+        agent_id=agent_id,
+        redacted_kinds=cleaned.kinds,
+    )
 
 
 def send_bundle(*, db_session: Session, case_id: int, agent_id: int, bundle: Dict[str, Any], note: str = "") -> None:
@@ -158,8 +168,14 @@ def send_bundle(*, db_session: Session, case_id: int, agent_id: int, bundle: Dic
     if case.conversation_id:
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
         text = redact(note.strip()).text or "Here is the list of services your agent put together for you."
-        conversations.add_message(db_session=db_session, conversation=conversation, sender="agent", text=text,
-                                  bundle=bundle, agent_id=agent_id)
+        conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="agent",
+            text=text,
+            bundle=bundle,
+            agent_id=agent_id,
+        )
 
 
 def transfer(*, db_session: Session, case_id: int, agent_id: int, queue: str, note: str) -> CaseRow:
@@ -178,8 +194,12 @@ def transfer(*, db_session: Session, case_id: int, agent_id: int, queue: str, no
     if case.conversation_id:
         conversations.set_owner(db_session=db_session, conversation_id=case.conversation_id, owner="queue")
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-        conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                  text="You are being transferred to another team. Please stay in this chat.")
+        conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="system",
+            text="You are being transferred to another team. Please stay in this chat.",
+        )
     return case
 
 
@@ -200,8 +220,11 @@ def close(
         owner = "bot" if return_to_bot else "closed"
         conversations.set_owner(db_session=db_session, conversation_id=case.conversation_id, owner=owner)
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-        text = ("You're back with the automated assistant. Ask me anything else, or type 'start over'."
-                if return_to_bot else "The agent has closed this conversation. Thank you for contacting us.")
+        text = (
+            "You're back with the automated assistant. Ask me anything else, or type 'start over'."
+            if return_to_bot
+            else "The agent has closed this conversation. Thank you for contacting us."
+        )
         conversations.add_message(db_session=db_session, conversation=conversation, sender="system", text=text)
     return case
 

@@ -66,14 +66,27 @@ def _http(error: Exception, db_session: Session, signed_in: SignedIn, organisati
     if isinstance(error, Refused):
         return HTTPException(error.status, error.message)
     if isinstance(error, drafts.Invalid):
-        return HTTPException(422, {"message": "The entry has problems; nothing was saved.",
-                                   "problems": [p.as_dict() for p in error.problems]})
+        return HTTPException(
+            422,
+            {
+                "message": "The entry has problems; nothing was saved.",
+                "problems": [p.as_dict() for p in error.problems],
+            },
+        )
     if isinstance(error, drafts.VersionConflict):
         conflict_recorded(db_session, signed_in, error, organisation)
-        return HTTPException(409, {
-            "message": str(error), "base_version": error.base_version, "current_version": error.current_version,
-            "changes": [c.as_dict() for c in error.changes], "conflicting_fields": error.conflicts,
-            "current": error.current_data, "merged": error.merged})
+        return HTTPException(
+            409,
+            {
+                "message": str(error),
+                "base_version": error.base_version,
+                "current_version": error.current_version,
+                "changes": [c.as_dict() for c in error.changes],
+                "conflicting_fields": error.conflicts,
+                "current": error.current_data,
+                "merged": error.merged,
+            },
+        )
     if isinstance(error, drafts.NotFound):
         return HTTPException(404, str(error))
     if isinstance(error, drafts.SelfReview):
@@ -91,8 +104,9 @@ def _outcome_response(db_session: Session, outcome: Any, created: bool = False) 
 
 
 @router.get("/services", summary="Services you may edit, with their version and open drafts")
-def list_services(signed_in: SignedIn = Depends(owner),
-                  db_session: Session = Depends(get_db_session, scope="function")):
+def list_services(
+    signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
+):
     orgs = editable_organisations(signed_in)
     catalogue = catalogue_service.read_all(db_session=db_session)
     open_drafts = drafts.open_drafts(db_session=db_session, organisations=orgs)
@@ -100,34 +114,59 @@ def list_services(signed_in: SignedIn = Depends(owner),
     for service in catalogue.services:
         if orgs is not None and service.organisation not in orgs:
             continue
-        out.append({"id": service.id, "organisation": service.organisation, "name": service.name,
-                    "last_checked": service.last_checked.isoformat() if service.last_checked else None,
-                    "open_drafts": [d.id for d in open_drafts if d.service_id == service.id]})
+        out.append(
+            {
+                "id": service.id,
+                "organisation": service.organisation,
+                "name": service.name,
+                "last_checked": service.last_checked.isoformat() if service.last_checked else None,
+                "open_drafts": [d.id for d in open_drafts if d.service_id == service.id],
+            }
+        )
     return out
 
 
 @router.get("/services/{service_id}", summary="A service as published, with its version and open drafts")
-def get_service(service_id: str, signed_in: SignedIn = Depends(owner),
-                db_session: Session = Depends(get_db_session, scope="function")):
+def get_service(
+    service_id: str,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
-    return {"id": service_id, "organisation": published.organisation, "version": published.number,
-            "retired": published.retired, "data": published.data,
-            "can_edit": signed_in.can_edit(published.organisation),
-            "open_drafts": [version_out(d, with_data=False)
-                            for d in drafts.open_drafts(db_session=db_session, service_id=service_id)]}
+    return {
+        "id": service_id,
+        "organisation": published.organisation,
+        "version": published.number,
+        "retired": published.retired,
+        "data": published.data,
+        "can_edit": signed_in.can_edit(published.organisation),
+        "open_drafts": [
+            version_out(d, with_data=False) for d in drafts.open_drafts(db_session=db_session, service_id=service_id)
+        ],
+    }
 
 
 @router.post("/services", status_code=201, summary="Create a service (a draft, or published with publish=true)")
-def create_service(body: DraftIn, request: Request, signed_in: SignedIn = Depends(owner),
-                   db_session: Session = Depends(get_db_session, scope="function")):
+def create_service(
+    body: DraftIn,
+    request: Request,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     organisation = body.data.get("organisation") if isinstance(body.data.get("organisation"), str) else None
     service_id = str(body.data.get("id") or "new")[:128]
     try:
         ensure_can_edit(db_session, signed_in, [organisation], service_id, "create")
-        draft = drafts.save_draft(db_session=db_session, data=body.data, base_version=None,
-                                  author=signed_in.user.username, author_id=signed_in.user.id, note=body.note)
+        draft = drafts.save_draft(
+            db_session=db_session,
+            data=body.data,
+            base_version=None,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=body.note,
+        )
         outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, organisation) from None
@@ -135,17 +174,28 @@ def create_service(body: DraftIn, request: Request, signed_in: SignedIn = Depend
 
 
 @router.put("/services/{service_id}", summary="Save your draft of a service (and publish it with publish=true)")
-def save_service(service_id: str, body: DraftIn, request: Request, signed_in: SignedIn = Depends(owner),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+def save_service(
+    service_id: str,
+    body: DraftIn,
+    request: Request,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
     new_org = body.data.get("organisation") if isinstance(body.data.get("organisation"), str) else None
     try:
         ensure_can_edit(db_session, signed_in, [published.organisation, new_org], service_id, "edit")
-        draft = drafts.save_draft(db_session=db_session, data=body.data, base_version=body.base_version,
-                                  author=signed_in.user.username, author_id=signed_in.user.id,
-                                  service_id=service_id, note=body.note)
+        draft = drafts.save_draft(
+            db_session=db_session,
+            data=body.data,
+            base_version=body.base_version,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            service_id=service_id,
+            note=body.note,
+        )
         outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, published.organisation) from None
@@ -153,13 +203,24 @@ def save_service(service_id: str, body: DraftIn, request: Request, signed_in: Si
 
 
 @router.post("/services/{service_id}/retire", summary="Retire a service: it leaves every bundle")
-def retire_service(service_id: str, body: RetireIn, request: Request, signed_in: SignedIn = Depends(owner),
-                   db_session: Session = Depends(get_db_session, scope="function")):
+def retire_service(
+    service_id: str,
+    body: RetireIn,
+    request: Request,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     published = _published_or_404(db_session, service_id)
     try:
         ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "retire")
-        draft = drafts.retire_draft(db_session=db_session, service_id=service_id, base_version=body.base_version,
-                                    author=signed_in.user.username, author_id=signed_in.user.id, note=body.note)
+        draft = drafts.retire_draft(
+            db_session=db_session,
+            service_id=service_id,
+            base_version=body.base_version,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=body.note,
+        )
         outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, published.organisation) from None
@@ -167,15 +228,26 @@ def retire_service(service_id: str, body: RetireIn, request: Request, signed_in:
 
 
 @router.post("/services/{service_id}/rollback", summary="Bring back an earlier published version")
-def rollback_service(service_id: str, body: RollbackIn, request: Request, signed_in: SignedIn = Depends(owner),
-                     db_session: Session = Depends(get_db_session, scope="function")):
+def rollback_service(
+    service_id: str,
+    body: RollbackIn,
+    request: Request,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     published = _published_or_404(db_session, service_id)
     try:
         old = drafts.get_version(db_session=db_session, service_id=service_id, number=body.to_version)
         ensure_can_edit(db_session, signed_in, [published.organisation, old.organisation], service_id, "rollback")
-        draft = drafts.rollback_draft(db_session=db_session, service_id=service_id, to_version=body.to_version,
-                                      base_version=body.base_version, author=signed_in.user.username,
-                                      author_id=signed_in.user.id, note=body.note)
+        draft = drafts.rollback_draft(
+            db_session=db_session,
+            service_id=service_id,
+            to_version=body.to_version,
+            base_version=body.base_version,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=body.note,
+        )
         outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, published.organisation) from None
@@ -183,15 +255,20 @@ def rollback_service(service_id: str, body: RollbackIn, request: Request, signed
 
 
 @router.get("/services/{service_id}/versions", summary="Every published version, newest first")
-def list_versions(service_id: str, _: SignedIn = Depends(owner),
-                  db_session: Session = Depends(get_db_session, scope="function")):
+def list_versions(
+    service_id: str, _: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
+):
     _published_or_404(db_session, service_id)
     return [version_out(row, with_data=False) for row in drafts.history(db_session=db_session, service_id=service_id)]
 
 
 @router.get("/services/{service_id}/versions/{number}", summary="One published version")
-def get_version(service_id: str, number: int, _: SignedIn = Depends(owner),
-                db_session: Session = Depends(get_db_session, scope="function")):
+def get_version(
+    service_id: str,
+    number: int,
+    _: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     try:
         return version_out(drafts.get_version(db_session=db_session, service_id=service_id, number=number))
     except drafts.NotFound as error:
@@ -199,8 +276,13 @@ def get_version(service_id: str, number: int, _: SignedIn = Depends(owner),
 
 
 @router.get("/services/{service_id}/diff", summary="Field-by-field differences between two versions")
-def diff_versions(service_id: str, before: int = Query(..., alias="from"), after: int = Query(..., alias="to"),
-                  _: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")):
+def diff_versions(
+    service_id: str,
+    before: int = Query(..., alias="from"),
+    after: int = Query(..., alias="to"),
+    _: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     try:
         changes = drafts.changes_between(db_session=db_session, service_id=service_id, before=before, after=after)
     except drafts.NotFound as error:
@@ -209,17 +291,20 @@ def diff_versions(service_id: str, before: int = Query(..., alias="from"), after
 
 
 @router.get("/drafts", summary="Open drafts of the organisations you keep")
-def list_drafts(status: Optional[str] = Query(None, regex="^(draft|in_review)$"),
-                signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")):
+def list_drafts(
+    status: Optional[str] = Query(None, regex="^(draft|in_review)$"),
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     statuses = (status,) if status else ("draft", "in_review")
-    rows = drafts.open_drafts(db_session=db_session, organisations=editable_organisations(signed_in),
-                              statuses=statuses)
+    rows = drafts.open_drafts(db_session=db_session, organisations=editable_organisations(signed_in), statuses=statuses)
     return [version_out(row, with_data=False) for row in rows]
 
 
 @router.get("/drafts/{draft_id}", summary="A draft and what it would change")
-def get_draft(draft_id: int, signed_in: SignedIn = Depends(owner),
-              db_session: Session = Depends(get_db_session, scope="function")):
+def get_draft(
+    draft_id: int, signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
+):
     draft = _draft_or_404(db_session, draft_id)
     if not signed_in.can_edit(draft.organisation):
         raise HTTPException(403, "This draft belongs to an organisation you do not keep.")
@@ -229,8 +314,12 @@ def get_draft(draft_id: int, signed_in: SignedIn = Depends(owner),
 
 
 @router.post("/drafts/{draft_id}/publish", summary="Publish a draft (refused when review is required)")
-def publish_draft(draft_id: int, request: Request, signed_in: SignedIn = Depends(owner),
-                  db_session: Session = Depends(get_db_session, scope="function")):
+def publish_draft(
+    draft_id: int,
+    request: Request,
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     draft = _draft_or_404(db_session, draft_id)
     try:
         _ensure_draft_access(db_session, signed_in, draft, "publish")
@@ -242,23 +331,34 @@ def publish_draft(draft_id: int, request: Request, signed_in: SignedIn = Depends
 
 
 @router.post("/drafts/{draft_id}/submit", summary="Ask a second person to review a draft")
-def submit_draft(draft_id: int, signed_in: SignedIn = Depends(owner),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+def submit_draft(
+    draft_id: int, signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
+):
     draft = _draft_or_404(db_session, draft_id)
     try:
         _ensure_draft_access(db_session, signed_in, draft, "submit")
         drafts.submit(db_session=db_session, draft_id=draft_id, actor=signed_in.user.username)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, draft.organisation) from None
-    audit.record(db_session, signed_in, "draft.submit", "service", draft.service_id,
-                 {"organisation": draft.organisation, "draft": draft.id})
+    audit.record(
+        db_session,
+        signed_in,
+        "draft.submit",
+        "service",
+        draft.service_id,
+        {"organisation": draft.organisation, "draft": draft.id},
+    )
     db_session.commit()
     return version_out(draft)
 
 
 @router.post("/drafts/{draft_id}/approve", summary="Approve a draft in review (a different person); publishes it")
-def approve_draft(draft_id: int, body: ReviewIn = Body(ReviewIn()), signed_in: SignedIn = Depends(owner),
-                  db_session: Session = Depends(get_db_session, scope="function")):
+def approve_draft(
+    draft_id: int,
+    body: ReviewIn = Body(ReviewIn()),
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     draft = _draft_or_404(db_session, draft_id)
     try:
         _ensure_draft_access(db_session, signed_in, draft, "approve")
@@ -270,23 +370,34 @@ def approve_draft(draft_id: int, body: ReviewIn = Body(ReviewIn()), signed_in: S
 
 
 @router.post("/drafts/{draft_id}/reject", summary="Send a draft in review back, with a note")
-def reject_draft(draft_id: int, body: ReviewIn = Body(ReviewIn()), signed_in: SignedIn = Depends(owner),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+def reject_draft(
+    draft_id: int,
+    body: ReviewIn = Body(ReviewIn()),
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     draft = _draft_or_404(db_session, draft_id)
     try:
         _ensure_draft_access(db_session, signed_in, draft, "reject")
         drafts.reject(db_session=db_session, draft_id=draft_id, reviewer=signed_in.user.username, note=body.note)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, draft.organisation) from None
-    audit.record(db_session, signed_in, "draft.reject", "service", draft.service_id,
-                 {"organisation": draft.organisation, "draft": draft.id, "note": body.note})
+    audit.record(
+        db_session,
+        signed_in,
+        "draft.reject",
+        "service",
+        draft.service_id,
+        {"organisation": draft.organisation, "draft": draft.id, "note": body.note},
+    )
     db_session.commit()
     return version_out(draft)
 
 
 @router.delete("/drafts/{draft_id}", summary="Discard a draft")
-def discard_draft(draft_id: int, signed_in: SignedIn = Depends(owner),
-                  db_session: Session = Depends(get_db_session, scope="function")):
+def discard_draft(
+    draft_id: int, signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
+):
     draft = _draft_or_404(db_session, draft_id)
     try:
         _ensure_draft_access(db_session, signed_in, draft, "discard")
@@ -295,20 +406,31 @@ def discard_draft(draft_id: int, signed_in: SignedIn = Depends(owner),
         drafts.discard(db_session=db_session, draft_id=draft_id)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, draft.organisation) from None
-    audit.record(db_session, signed_in, "draft.discard", "service", draft.service_id,
-                 {"organisation": draft.organisation, "draft": draft.id})
+    audit.record(
+        db_session,
+        signed_in,
+        "draft.discard",
+        "service",
+        draft.service_id,
+        {"organisation": draft.organisation, "draft": draft.id},
+    )
     db_session.commit()
     return version_out(draft, with_data=False)
 
 
 @router.post("/catalogue/import", summary="Import services (CSV, or seed-format YAML/JSON) as drafts")
-async def import_services(request: Request, format: str = Query(..., regex="^(csv|yaml|json)$"),
-                          publish_now: bool = Query(False, alias="publish"), signed_in: SignedIn = Depends(owner),
-                          db_session: Session = Depends(get_db_session, scope="function")):
+async def import_services(
+    request: Request,
+    format: str = Query(..., regex="^(csv|yaml|json)$"),
+    publish_now: bool = Query(False, alias="publish"),
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     text = (await request.body()).decode("utf-8", errors="replace")
     try:
-        result = exchange.import_services(db_session, signed_in, text, format, publish_now,
-                                          _settings(request).require_review)
+        result = exchange.import_services(
+            db_session, signed_in, text, format, publish_now, _settings(request).require_review
+        )
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, None) from None
     db_session.commit()
@@ -316,22 +438,33 @@ async def import_services(request: Request, format: str = Query(..., regex="^(cs
 
 
 @router.get("/review", summary="Entries overdue for a check, and services no owner keeps")
-def review_due(request: Request, days: Optional[int] = Query(None, ge=1, le=3650),
-               signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")):
+def review_due(
+    request: Request,
+    days: Optional[int] = Query(None, ge=1, le=3650),
+    signed_in: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     report = upkeep.review_report(db_session, signed_in, days or _settings(request).review_after_days)
     return upkeep.report_out(report)
 
 
 @router.get("/gaps", summary="Questions citizens asked that matched no service (redacted)")
-def gaps(days: int = Query(90, ge=1, le=3650), _: SignedIn = Depends(owner),
-         db_session: Session = Depends(get_db_session, scope="function")):
-    return [{"text": g.text, "count": g.count, "sources": g.sources, "last_asked": g.last_asked.isoformat()}
-            for g in upkeep.gaps(db_session, days)]
+def gaps(
+    days: int = Query(90, ge=1, le=3650),
+    _: SignedIn = Depends(owner),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    return [
+        {"text": g.text, "count": g.count, "sources": g.sources, "last_asked": g.last_asked.isoformat()}
+        for g in upkeep.gaps(db_session, days)
+    ]
 
 
 @public_router.get("/export", summary="The published catalogue as JSON-LD (CPSV-AP 3.2), CSV, YAML or JSON")
-def export_catalogue(format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"),
-                     db_session: Session = Depends(get_db_session, scope="function")) -> Response:
+def export_catalogue(
+    format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"),
+    db_session: Session = Depends(get_db_session, scope="function"),
+) -> Response:
     return exchange.export_response(db_session, format)
 
 
@@ -353,4 +486,3 @@ def _ensure_draft_access(db_session: Session, signed_in: SignedIn, draft: Any, a
     published = drafts.current(db_session=db_session, service_id=draft.service_id)
     organisations: List[Optional[str]] = [draft.organisation, published.organisation if published else None]
     ensure_can_edit(db_session, signed_in, organisations, draft.service_id, attempted)
-

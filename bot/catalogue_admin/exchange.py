@@ -23,8 +23,12 @@ from onewindow_catalogue.loading import catalogue_to_dict
 from onewindow_catalogue.seed_format import Catalogue, Service
 from onewindow_catalogue.validation import Problem
 
-MEDIA_TYPES = {"jsonld": "application/ld+json", "csv": "text/csv; charset=utf-8",
-               "yaml": "application/yaml; charset=utf-8", "json": "application/json"}
+MEDIA_TYPES = {
+    "jsonld": "application/ld+json",
+    "csv": "text/csv; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json",
+}
 SUFFIXES = {"jsonld": "jsonld", "csv": "csv", "yaml": "yml", "json": "json"}
 
 
@@ -44,8 +48,9 @@ def export_response(db_session: Session, format: str) -> Response:
     catalogue = catalogue_service.read_all(db_session=db_session)
     body = render(catalogue, format)
     filename = f"onewindow-catalogue.{SUFFIXES[format]}"
-    return Response(body, media_type=MEDIA_TYPES[format],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, media_type=MEDIA_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 def read_import(text: str, format: str) -> tuple:
@@ -63,8 +68,9 @@ def read_import(text: str, format: str) -> tuple:
     return content, []
 
 
-def import_services(db_session: Session, signed_in: SignedIn, text: str, format: str, publish_now: bool,
-                    require_review: bool) -> Dict[str, Any]:
+def import_services(
+    db_session: Session, signed_in: SignedIn, text: str, format: str, publish_now: bool, require_review: bool
+) -> Dict[str, Any]:
     entries, problems = read_import(text, format)
     parsed: List[Service] = []
     for index, entry in enumerate(entries):
@@ -81,8 +87,13 @@ def import_services(db_session: Session, signed_in: SignedIn, text: str, format:
     bases: Dict[str, Any] = {}
     for service in parsed:
         published = drafts.current(db_session=db_session, service_id=service.id)
-        ensure_can_edit(db_session, signed_in, [service.organisation, published.organisation if published else None],
-                        service.id, "import")
+        ensure_can_edit(
+            db_session,
+            signed_in,
+            [service.organisation, published.organisation if published else None],
+            service.id,
+            "import",
+        )
         if published is not None and not published.retired and drafts.same_entry(published.data, entry_dict(service)):
             continue
         if published is not None and published.retired:
@@ -93,10 +104,18 @@ def import_services(db_session: Session, signed_in: SignedIn, text: str, format:
     saved = []
     for service in changed:
         published = bases[service.id]
-        saved.append(drafts.save_draft(
-            db_session=db_session, data=entry_dict(service), base_version=published.number if published else None,
-            author=signed_in.user.username, author_id=signed_in.user.id,
-            service_id=service.id if published else None, note=f"Imported from {format.upper()}", check_whole=False))
+        saved.append(
+            drafts.save_draft(
+                db_session=db_session,
+                data=entry_dict(service),
+                base_version=published.number if published else None,
+                author=signed_in.user.username,
+                author_id=signed_in.user.id,
+                service_id=service.id if published else None,
+                note=f"Imported from {format.upper()}",
+                check_whole=False,
+            )
+        )
     state = "draft"
     if publish_now and saved:
         if require_review:
@@ -110,9 +129,26 @@ def import_services(db_session: Session, signed_in: SignedIn, text: str, format:
     edited = [d.service_id for d in saved if d.action != "create"]
     for draft in saved:
         action = {"published": "service.publish", "in_review": "draft.submit", "draft": "draft.save"}[state]
-        audit.record(db_session, signed_in, action, "service", draft.service_id, {
-            "organisation": draft.organisation, "draft": draft.id, "version": draft.number, "via": f"{format} import"})
-    audit.record(db_session, signed_in, "catalogue.import", "catalogue", format, {
-        "created": created, "changed": edited, "unchanged": len(parsed) - len(saved), "state": state})
-    return {"created": created, "changed": edited, "unchanged": len(parsed) - len(saved), "state": state,
-            "drafts": [draft.id for draft in saved]}
+        audit.record(
+            db_session,
+            signed_in,
+            action,
+            "service",
+            draft.service_id,
+            {"organisation": draft.organisation, "draft": draft.id, "version": draft.number, "via": f"{format} import"},
+        )
+    audit.record(
+        db_session,
+        signed_in,
+        "catalogue.import",
+        "catalogue",
+        format,
+        {"created": created, "changed": edited, "unchanged": len(parsed) - len(saved), "state": state},
+    )
+    return {
+        "created": created,
+        "changed": edited,
+        "unchanged": len(parsed) - len(saved),
+        "state": state,
+        "drafts": [draft.id for draft in saved],
+    }

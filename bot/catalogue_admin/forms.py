@@ -153,8 +153,11 @@ def _documents(values: Mapping[str, Any]) -> Tuple[List[Dict[str, str]], List[st
                 document[lang] = lines[lang][index].strip()
         documents.append(document)
     extra = [lang for lang in SUPPORTED_LANGUAGES[1:] if len([x for x in lines[lang] if x.strip()]) > len(english)]
-    return documents, [f"there are more '{lang}' lines than English ones; put each translation on the same line "
-                       f"number as its English document" for lang in extra]
+    return documents, [
+        f"there are more '{lang}' lines than English ones; put each translation on the same line "
+        f"number as its English document"
+        for lang in extra
+    ]
 
 
 def _channels(values: Mapping[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[int, int]]:
@@ -205,14 +208,24 @@ def field_for(problem_field: Optional[str], channel_rows: Optional[Dict[int, int
     top = path.split(".")[0]
     if top in TEXT_FIELDS:
         return f"{top}.en"
-    if top in ("id", "organisation", "level", "url", "source", "last_checked", "uncertain", "municipalities",
-               *LIST_FIELDS):
+    if top in (
+        "id",
+        "organisation",
+        "level",
+        "url",
+        "source",
+        "last_checked",
+        "uncertain",
+        "municipalities",
+        *LIST_FIELDS,
+    ):
         return top
     return GENERAL
 
 
-def errors_by_field(problems: List[Problem], service_id: Optional[str],
-                    channel_rows: Optional[Dict[int, int]] = None) -> Dict[str, List[str]]:
+def errors_by_field(
+    problems: List[Problem], service_id: Optional[str], channel_rows: Optional[Dict[int, int]] = None
+) -> Dict[str, List[str]]:
     """Problems grouped by form field; problems about other services go to the top of the form."""
     errors: Dict[str, List[str]] = {}
     for problem in problems:

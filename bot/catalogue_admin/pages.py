@@ -47,13 +47,29 @@ DONE = {
     "imported": "Import done.",
 }
 LABELS = {
-    "id": "Service id", "organisation": "Organisation", "level": "Order of government", "life_events": "Life events",
-    "municipalities": "Municipalities served", "name.en": "Name (English)", "summary.en": "Summary (English)",
-    "applies_when.text.en": "Who it is for (English)", "applies_when.condition": "Condition",
-    "deadline.text.en": "Deadline (English)", "deadline.due": "Deadline rules", "fee.text.en": "Fee (English)",
-    "processing_time.en": "Processing time (English)", "channels": "Channels", "url": "Official page",
-    "documents.en": "Documents (English)", "requires": "Requires", "covers": "Covers", "source": "Source",
-    "notes.en": "Notes (English)", "last_checked": "Last checked", "uncertain": "Uncertain", forms.GENERAL: "Entry",
+    "id": "Service id",
+    "organisation": "Organisation",
+    "level": "Order of government",
+    "life_events": "Life events",
+    "municipalities": "Municipalities served",
+    "name.en": "Name (English)",
+    "summary.en": "Summary (English)",
+    "applies_when.text.en": "Who it is for (English)",
+    "applies_when.condition": "Condition",
+    "deadline.text.en": "Deadline (English)",
+    "deadline.due": "Deadline rules",
+    "fee.text.en": "Fee (English)",
+    "processing_time.en": "Processing time (English)",
+    "channels": "Channels",
+    "url": "Official page",
+    "documents.en": "Documents (English)",
+    "requires": "Requires",
+    "covers": "Covers",
+    "source": "Source",
+    "notes.en": "Notes (English)",
+    "last_checked": "Last checked",
+    "uncertain": "Uncertain",
+    forms.GENERAL: "Entry",
 }
 
 
@@ -69,8 +85,9 @@ def _settings(request: Request) -> Any:
 
 
 def _refused(request: Request, signed_in: SignedIn, message: str, status: int = 403) -> HTMLResponse:
-    return templates.TemplateResponse(request, "catalogue_admin/refused.html",
-                                      {"signed_in": signed_in, "message": message}, status_code=status)
+    return templates.TemplateResponse(
+        request, "catalogue_admin/refused.html", {"signed_in": signed_in, "message": message}, status_code=status
+    )
 
 
 def _done(request: Request) -> Optional[str]:
@@ -86,8 +103,11 @@ def _done(request: Request) -> Optional[str]:
 
 
 @router.get(BASE, response_class=HTMLResponse)
-def index(request: Request, signed_in: SignedIn = Depends(owner_page),
-          db_session: Session = Depends(get_db_session, scope="function")):
+def index(
+    request: Request,
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     orgs = editable_organisations(signed_in)
     catalogue = catalogue_service.read_all(db_session=db_session)
     names = {o.id: localise(o.name) for o in catalogue.organisations}
@@ -95,50 +115,100 @@ def index(request: Request, signed_in: SignedIn = Depends(owner_page),
     report = upkeep.review_report(db_session, signed_in, _settings(request).review_after_days)
     overdue_ids = {item.service.id for item in report.overdue}
     services = [
-        {"id": s.id, "name": localise(s.name), "organisation": names.get(s.organisation, s.organisation),
-         "last_checked": s.last_checked, "overdue": s.id in overdue_ids,
-         "drafts": [d for d in open_drafts if d.service_id == s.id]}
-        for s in catalogue.services if orgs is None or s.organisation in orgs
+        {
+            "id": s.id,
+            "name": localise(s.name),
+            "organisation": names.get(s.organisation, s.organisation),
+            "last_checked": s.last_checked,
+            "overdue": s.id in overdue_ids,
+            "drafts": [d for d in open_drafts if d.service_id == s.id],
+        }
+        for s in catalogue.services
+        if orgs is None or s.organisation in orgs
     ]
-    return templates.TemplateResponse(request, "catalogue_admin/index.html", {
-        "signed_in": signed_in, "services": services, "done": _done(request),
-        "mine": [d for d in open_drafts if d.author == signed_in.user.username],
-        "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username],
-        "overdue_count": len(report.overdue), "ownerless_count": len(report.ownerless),
-        "require_review": _settings(request).require_review,
-        "my_organisations": [names.get(o, o) for o in signed_in.user.organisations],
-    })
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/index.html",
+        {
+            "signed_in": signed_in,
+            "services": services,
+            "done": _done(request),
+            "mine": [d for d in open_drafts if d.author == signed_in.user.username],
+            "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username],
+            "overdue_count": len(report.overdue),
+            "ownerless_count": len(report.ownerless),
+            "require_review": _settings(request).require_review,
+            "my_organisations": [names.get(o, o) for o in signed_in.user.organisations],
+        },
+    )
 
 
 # ------------------------------------------------------------------ edit
 
 
-def _edit_page(request: Request, db_session: Session, signed_in: SignedIn, *, service_id: Optional[str],
-               values: Dict[str, Any], errors: Dict[str, List[str]], base_version: Optional[int],
-               published: Any = None, draft: Any = None, conflict: Any = None, status: int = 200,
-               notice: Optional[str] = None) -> HTMLResponse:
+def _edit_page(
+    request: Request,
+    db_session: Session,
+    signed_in: SignedIn,
+    *,
+    service_id: Optional[str],
+    values: Dict[str, Any],
+    errors: Dict[str, List[str]],
+    base_version: Optional[int],
+    published: Any = None,
+    draft: Any = None,
+    conflict: Any = None,
+    status: int = 200,
+    notice: Optional[str] = None,
+) -> HTMLResponse:
     catalogue = catalogue_service.read_all(db_session=db_session)
     orgs = editable_organisations(signed_in)
-    organisations = [(o.id, localise(o.name)) for o in catalogue.organisations
-                     if orgs is None or o.id in orgs or o.id == values.get("organisation")]
+    organisations = [
+        (o.id, localise(o.name))
+        for o in catalogue.organisations
+        if orgs is None or o.id in orgs or o.id == values.get("organisation")
+    ]
     others = drafts.open_drafts(db_session=db_session, service_id=service_id) if service_id else []
-    error_list = [(key, LABELS.get(key, key.replace(".", " ").replace("_", " ")), message)
-                  for key, messages in errors.items() for message in messages]
-    return templates.TemplateResponse(request, "catalogue_admin/edit.html", {
-        "signed_in": signed_in, "service_id": service_id, "creating": service_id is None,
-        "values": values, "errors": errors, "error_list": error_list, "base_version": base_version,
-        "published": published, "draft": draft, "conflict": conflict, "done": _done(request), "notice": notice,
-        "other_drafts": [d for d in others if d.author != signed_in.user.username],
-        "life_events": [(e.id, localise(e.title)) for e in catalogue.life_events],
-        "organisations": organisations, "levels": LEVELS, "channel_types": CHANNEL_TYPES,
-        "services": [(s.id, localise(s.name)) for s in catalogue.services if s.id != service_id],
-        "require_review": _settings(request).require_review, "general": forms.GENERAL,
-    }, status_code=status)
+    error_list = [
+        (key, LABELS.get(key, key.replace(".", " ").replace("_", " ")), message)
+        for key, messages in errors.items()
+        for message in messages
+    ]
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/edit.html",
+        {
+            "signed_in": signed_in,
+            "service_id": service_id,
+            "creating": service_id is None,
+            "values": values,
+            "errors": errors,
+            "error_list": error_list,
+            "base_version": base_version,
+            "published": published,
+            "draft": draft,
+            "conflict": conflict,
+            "done": _done(request),
+            "notice": notice,
+            "other_drafts": [d for d in others if d.author != signed_in.user.username],
+            "life_events": [(e.id, localise(e.title)) for e in catalogue.life_events],
+            "organisations": organisations,
+            "levels": LEVELS,
+            "channel_types": CHANNEL_TYPES,
+            "services": [(s.id, localise(s.name)) for s in catalogue.services if s.id != service_id],
+            "require_review": _settings(request).require_review,
+            "general": forms.GENERAL,
+        },
+        status_code=status,
+    )
 
 
 @router.get(BASE + "/new", response_class=HTMLResponse)
-def new_page(request: Request, signed_in: SignedIn = Depends(owner_page),
-             db_session: Session = Depends(get_db_session, scope="function")):
+def new_page(
+    request: Request,
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     values = forms.values_from_entry(None)
     if signed_in.user.organisations:
         values["organisation"] = signed_in.user.organisations[0]
@@ -146,8 +216,11 @@ def new_page(request: Request, signed_in: SignedIn = Depends(owner_page),
 
 
 @router.post(BASE + "/new", response_class=HTMLResponse)
-async def create(request: Request, signed_in: SignedIn = Depends(owner_form),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+async def create(
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     form = await request.form()
     entry, form_errors, rows = forms.entry_from_form(form)
     values = forms.values_from_form(form)
@@ -158,38 +231,66 @@ async def create(request: Request, signed_in: SignedIn = Depends(owner_form),
     if form_errors:
         return _with_problems(request, db_session, signed_in, None, entry, values, form_errors, rows, None)
     try:
-        draft = drafts.save_draft(db_session=db_session, data=entry, base_version=None,
-                                  author=signed_in.user.username, author_id=signed_in.user.id,
-                                  note=str(form.get("change_note") or "")[:1000] or None)
+        draft = drafts.save_draft(
+            db_session=db_session,
+            data=entry,
+            base_version=None,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=str(form.get("change_note") or "")[:1000] or None,
+        )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
         errors = forms.errors_by_field(error.problems, entry.get("id"), rows)
-        return _edit_page(request, db_session, signed_in, service_id=None, values=values, errors=errors,
-                          base_version=None, status=422)
+        return _edit_page(
+            request, db_session, signed_in, service_id=None, values=values, errors=errors, base_version=None, status=422
+        )
     return _after(db_session, outcome, outcome.draft.service_id)
 
 
 @router.get(BASE + "/services/{service_id}", response_class=HTMLResponse)
-def edit_page(service_id: str, request: Request, signed_in: SignedIn = Depends(owner_page),
-              db_session: Session = Depends(get_db_session, scope="function")):
+def edit_page(
+    service_id: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
     if not signed_in.can_edit(published.organisation):
-        return _refused(request, signed_in, f"You cannot change services of "
-                        f"{organisation_name(db_session, published.organisation)}: they are kept by its own "
-                        f"service owners.")
-    mine = next(iter(drafts.open_drafts(db_session=db_session, service_id=service_id,
-                                        author=signed_in.user.username)), None)
+        return _refused(
+            request,
+            signed_in,
+            f"You cannot change services of "
+            f"{organisation_name(db_session, published.organisation)}: they are kept by its own "
+            f"service owners.",
+        )
+    mine = next(
+        iter(drafts.open_drafts(db_session=db_session, service_id=service_id, author=signed_in.user.username)), None
+    )
     source = mine.data if mine else published.data
     base = mine.base_version if mine else published.number
-    return _edit_page(request, db_session, signed_in, service_id=service_id, values=forms.values_from_entry(source),
-                      errors={}, base_version=base, published=published, draft=mine)
+    return _edit_page(
+        request,
+        db_session,
+        signed_in,
+        service_id=service_id,
+        values=forms.values_from_entry(source),
+        errors={},
+        base_version=base,
+        published=published,
+        draft=mine,
+    )
 
 
 @router.post(BASE + "/services/{service_id}", response_class=HTMLResponse)
-async def save(service_id: str, request: Request, signed_in: SignedIn = Depends(owner_form),
-               db_session: Session = Depends(get_db_session, scope="function")):
+async def save(
+    service_id: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     form = await request.form()
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
@@ -199,46 +300,97 @@ async def save(service_id: str, request: Request, signed_in: SignedIn = Depends(
     values = forms.values_from_form(form)
     base_version = _int(form.get("base_version"))
     try:
-        ensure_can_edit(db_session, signed_in, [published.organisation, entry.get("organisation")], service_id,
-                        "edit")
+        ensure_can_edit(db_session, signed_in, [published.organisation, entry.get("organisation")], service_id, "edit")
     except Refused as error:
         return _refused(request, signed_in, error.message)
     if form_errors:
-        return _with_problems(request, db_session, signed_in, service_id, entry, values, form_errors, rows,
-                              base_version, published)
+        return _with_problems(
+            request, db_session, signed_in, service_id, entry, values, form_errors, rows, base_version, published
+        )
     try:
-        draft = drafts.save_draft(db_session=db_session, data=entry, base_version=base_version,
-                                  author=signed_in.user.username, author_id=signed_in.user.id, service_id=service_id,
-                                  note=str(form.get("change_note") or "")[:1000] or None)
+        draft = drafts.save_draft(
+            db_session=db_session,
+            data=entry,
+            base_version=base_version,
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            service_id=service_id,
+            note=str(form.get("change_note") or "")[:1000] or None,
+        )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
         errors = forms.errors_by_field(error.problems, service_id, rows)
-        return _edit_page(request, db_session, signed_in, service_id=service_id, values=values, errors=errors,
-                          base_version=base_version, published=published, status=422)
+        return _edit_page(
+            request,
+            db_session,
+            signed_in,
+            service_id=service_id,
+            values=values,
+            errors=errors,
+            base_version=base_version,
+            published=published,
+            status=422,
+        )
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, published.organisation)
         merged = forms.values_from_entry(error.merged) if error.merged else values
         for key in ("change_note",):
             merged[key] = values.get(key, "")
-        return _edit_page(request, db_session, signed_in, service_id=service_id, values=merged, errors={},
-                          base_version=error.current_version, published=published, conflict=error, status=409)
+        return _edit_page(
+            request,
+            db_session,
+            signed_in,
+            service_id=service_id,
+            values=merged,
+            errors={},
+            base_version=error.current_version,
+            published=published,
+            conflict=error,
+            status=409,
+        )
     except drafts.DraftError as error:
-        return _edit_page(request, db_session, signed_in, service_id=service_id, values=values,
-                          errors={forms.GENERAL: [str(error)]}, base_version=base_version, published=published,
-                          status=409)
+        return _edit_page(
+            request,
+            db_session,
+            signed_in,
+            service_id=service_id,
+            values=values,
+            errors={forms.GENERAL: [str(error)]},
+            base_version=base_version,
+            published=published,
+            status=409,
+        )
     return _after(db_session, outcome, service_id)
 
 
-def _with_problems(request: Request, db_session: Session, signed_in: SignedIn, service_id: Optional[str],
-                   entry: Dict[str, Any], values: Dict[str, Any], form_errors: Dict[str, List[str]],
-                   rows: Dict[int, int], base_version: Optional[int], published: Any = None) -> HTMLResponse:
+def _with_problems(
+    request: Request,
+    db_session: Session,
+    signed_in: SignedIn,
+    service_id: Optional[str],
+    entry: Dict[str, Any],
+    values: Dict[str, Any],
+    form_errors: Dict[str, List[str]],
+    rows: Dict[int, int],
+    base_version: Optional[int],
+    published: Any = None,
+) -> HTMLResponse:
     """Bad YAML in a field: show it, and every other problem the entry has, at once."""
     errors = dict(form_errors)
     _, problems = parse_entry(entry, service_id)
     for key, messages in forms.errors_by_field(problems, service_id or entry.get("id"), rows).items():
         errors.setdefault(key, []).extend(messages)
-    return _edit_page(request, db_session, signed_in, service_id=service_id, values=values, errors=errors,
-                      base_version=base_version, published=published, status=422)
+    return _edit_page(
+        request,
+        db_session,
+        signed_in,
+        service_id=service_id,
+        values=values,
+        errors=errors,
+        base_version=base_version,
+        published=published,
+        status=422,
+    )
 
 
 def _after(db_session: Session, outcome: Any, service_id: str) -> RedirectResponse:
@@ -260,43 +412,64 @@ def _int(value: Any) -> Optional[int]:
 
 
 @router.post(BASE + "/services/{service_id}/retire", response_class=HTMLResponse)
-async def retire(service_id: str, request: Request, signed_in: SignedIn = Depends(owner_form),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+async def retire(
+    service_id: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     form = await request.form()
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
     try:
         ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "retire")
-        draft = drafts.retire_draft(db_session=db_session, service_id=service_id,
-                                    base_version=_int(form.get("base_version")), author=signed_in.user.username,
-                                    author_id=signed_in.user.id, note=str(form.get("change_note") or "") or None)
+        draft = drafts.retire_draft(
+            db_session=db_session,
+            service_id=service_id,
+            base_version=_int(form.get("base_version")),
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=str(form.get("change_note") or "") or None,
+        )
         outcome = finish(db_session, signed_in, draft, True, _settings(request).require_review)
     except Refused as error:
         return _refused(request, signed_in, error.message)
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, published.organisation)
-        return _history_page(request, db_session, signed_in, service_id, None, None, status=409,
-                             errors=[str(error)])
+        return _history_page(request, db_session, signed_in, service_id, None, None, status=409, errors=[str(error)])
     except drafts.DraftError as error:
         messages = [str(p) if p.entry != service_id else p.message for p in getattr(error, "problems", [])]
-        return _history_page(request, db_session, signed_in, service_id, None, None, status=409,
-                             errors=messages or [str(error)])
+        return _history_page(
+            request, db_session, signed_in, service_id, None, None, status=409, errors=messages or [str(error)]
+        )
     return _after(db_session, outcome, service_id)
 
 
 @router.get(BASE + "/services/{service_id}/history", response_class=HTMLResponse)
-def history_page(service_id: str, request: Request, before: Optional[int] = Query(None, alias="from"),
-                 after: Optional[int] = Query(None, alias="to"), signed_in: SignedIn = Depends(owner_page),
-                 db_session: Session = Depends(get_db_session, scope="function")):
+def history_page(
+    service_id: str,
+    request: Request,
+    before: Optional[int] = Query(None, alias="from"),
+    after: Optional[int] = Query(None, alias="to"),
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     if drafts.current(db_session=db_session, service_id=service_id) is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
     return _history_page(request, db_session, signed_in, service_id, before, after)
 
 
-def _history_page(request: Request, db_session: Session, signed_in: SignedIn, service_id: str,
-                  before: Optional[int], after: Optional[int], status: int = 200,
-                  errors: Optional[List[str]] = None) -> HTMLResponse:
+def _history_page(
+    request: Request,
+    db_session: Session,
+    signed_in: SignedIn,
+    service_id: str,
+    before: Optional[int],
+    after: Optional[int],
+    status: int = 200,
+    errors: Optional[List[str]] = None,
+) -> HTMLResponse:
     versions = drafts.history(db_session=db_session, service_id=service_id)
     published = drafts.current(db_session=db_session, service_id=service_id)
     numbers = [v.number for v in versions]
@@ -308,17 +481,33 @@ def _history_page(request: Request, db_session: Session, signed_in: SignedIn, se
     if before in numbers and after in numbers:
         by_number = {v.number: v for v in versions}
         changes = diff(by_number[before].data, by_number[after].data)
-    return templates.TemplateResponse(request, "catalogue_admin/history.html", {
-        "signed_in": signed_in, "service_id": service_id, "versions": versions, "published": published,
-        "before": before, "after": after, "changes": changes, "done": _done(request), "errors": errors or [],
-        "can_edit": bool(published and signed_in.can_edit(published.organisation)),
-        "name": localise((published.data if published else {}).get("name")) or service_id,
-    }, status_code=status)
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/history.html",
+        {
+            "signed_in": signed_in,
+            "service_id": service_id,
+            "versions": versions,
+            "published": published,
+            "before": before,
+            "after": after,
+            "changes": changes,
+            "done": _done(request),
+            "errors": errors or [],
+            "can_edit": bool(published and signed_in.can_edit(published.organisation)),
+            "name": localise((published.data if published else {}).get("name")) or service_id,
+        },
+        status_code=status,
+    )
 
 
 @router.post(BASE + "/services/{service_id}/rollback", response_class=HTMLResponse)
-async def rollback(service_id: str, request: Request, signed_in: SignedIn = Depends(owner_form),
-                   db_session: Session = Depends(get_db_session, scope="function")):
+async def rollback(
+    service_id: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     form = await request.form()
     published = drafts.current(db_session=db_session, service_id=service_id)
     to_version = _int(form.get("to_version"))
@@ -326,9 +515,15 @@ async def rollback(service_id: str, request: Request, signed_in: SignedIn = Depe
         raise HTTPException(404, "No such service or version.")
     try:
         ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "rollback")
-        draft = drafts.rollback_draft(db_session=db_session, service_id=service_id, to_version=to_version,
-                                      base_version=_int(form.get("base_version")), author=signed_in.user.username,
-                                      author_id=signed_in.user.id, note=str(form.get("change_note") or "") or None)
+        draft = drafts.rollback_draft(
+            db_session=db_session,
+            service_id=service_id,
+            to_version=to_version,
+            base_version=_int(form.get("base_version")),
+            author=signed_in.user.username,
+            author_id=signed_in.user.id,
+            note=str(form.get("change_note") or "") or None,
+        )
         outcome = finish(db_session, signed_in, draft, True, _settings(request).require_review)
     except Refused as error:
         return _refused(request, signed_in, error.message)
@@ -345,29 +540,54 @@ async def rollback(service_id: str, request: Request, signed_in: SignedIn = Depe
 
 
 @router.get(BASE + "/drafts/{draft_id}", response_class=HTMLResponse)
-def draft_page(draft_id: int, request: Request, signed_in: SignedIn = Depends(owner_page),
-               db_session: Session = Depends(get_db_session, scope="function")):
+def draft_page(
+    draft_id: int,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     draft = _draft_or_404(db_session, draft_id)
     if not signed_in.can_edit(draft.organisation):
-        return _refused(request, signed_in, f"This draft belongs to {organisation_name(db_session, draft.organisation)}"
-                        f", which you do not keep.")
+        return _refused(
+            request,
+            signed_in,
+            f"This draft belongs to {organisation_name(db_session, draft.organisation)}, which you do not keep.",
+        )
     return _draft_page(request, db_session, signed_in, draft)
 
 
-def _draft_page(request: Request, db_session: Session, signed_in: SignedIn, draft: Any, status: int = 200,
-                errors: Optional[List[str]] = None) -> HTMLResponse:
-    return templates.TemplateResponse(request, "catalogue_admin/draft.html", {
-        "signed_in": signed_in, "draft": draft, "errors": errors or [],
-        "changes": drafts.draft_changes(db_session=db_session, draft=draft),
-        "published": drafts.current(db_session=db_session, service_id=draft.service_id),
-        "require_review": _settings(request).require_review,
-        "is_author": draft.author == signed_in.user.username,
-    }, status_code=status)
+def _draft_page(
+    request: Request,
+    db_session: Session,
+    signed_in: SignedIn,
+    draft: Any,
+    status: int = 200,
+    errors: Optional[List[str]] = None,
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/draft.html",
+        {
+            "signed_in": signed_in,
+            "draft": draft,
+            "errors": errors or [],
+            "changes": drafts.draft_changes(db_session=db_session, draft=draft),
+            "published": drafts.current(db_session=db_session, service_id=draft.service_id),
+            "require_review": _settings(request).require_review,
+            "is_author": draft.author == signed_in.user.username,
+        },
+        status_code=status,
+    )
 
 
 @router.post(BASE + "/drafts/{draft_id}/{step}", response_class=HTMLResponse)
-async def draft_step(draft_id: int, step: str, request: Request, signed_in: SignedIn = Depends(owner_form),
-                     db_session: Session = Depends(get_db_session, scope="function")):
+async def draft_step(
+    draft_id: int,
+    step: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     if step not in ("publish", "submit", "approve", "reject", "discard"):
         raise HTTPException(404, "No such step.")
     form = await request.form()
@@ -375,8 +595,13 @@ async def draft_step(draft_id: int, step: str, request: Request, signed_in: Sign
     note = str(form.get("review_note") or "")[:1000] or None
     published = drafts.current(db_session=db_session, service_id=draft.service_id)
     try:
-        ensure_can_edit(db_session, signed_in, [draft.organisation, published.organisation if published else None],
-                        draft.service_id, step)
+        ensure_can_edit(
+            db_session,
+            signed_in,
+            [draft.organisation, published.organisation if published else None],
+            draft.service_id,
+            step,
+        )
         detail = {"organisation": draft.organisation, "draft": draft.id}
         if step == "publish":
             row = publish(db_session, signed_in, draft_id, _settings(request).require_review)
@@ -402,8 +627,14 @@ async def draft_step(draft_id: int, step: str, request: Request, signed_in: Sign
         return _refused(request, signed_in, error.message, error.status)
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, draft.organisation)
-        return _draft_page(request, db_session, signed_in, draft, 409, [
-            str(error) + " Open the service's edit page: your draft is merged with the new version there."])
+        return _draft_page(
+            request,
+            db_session,
+            signed_in,
+            draft,
+            409,
+            [str(error) + " Open the service's edit page: your draft is merged with the new version there."],
+        )
     except drafts.DraftError as error:
         messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
         return _draft_page(request, db_session, signed_in, draft, 409, messages)
@@ -423,49 +654,76 @@ def _draft_or_404(db_session: Session, draft_id: int) -> Any:
 
 
 @router.get(BASE + "/review", response_class=HTMLResponse)
-def review_page(request: Request, days: Optional[int] = Query(None, ge=1, le=3650),
-                signed_in: SignedIn = Depends(owner_page),
-                db_session: Session = Depends(get_db_session, scope="function")):
+def review_page(
+    request: Request,
+    days: Optional[int] = Query(None, ge=1, le=3650),
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     days = days or _settings(request).review_after_days
     report = upkeep.review_report(db_session, signed_in, days)
     catalogue = catalogue_service.read_all(db_session=db_session)
     names = {o.id: localise(o.name) for o in catalogue.organisations}
-    return templates.TemplateResponse(request, "catalogue_admin/review.html", {
-        "signed_in": signed_in, "report": report, "days": days, "names": names, "localise": localise})
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/review.html",
+        {"signed_in": signed_in, "report": report, "days": days, "names": names, "localise": localise},
+    )
 
 
 @router.get(BASE + "/gaps", response_class=HTMLResponse)
-def gaps_page(request: Request, days: int = Query(90, ge=1, le=3650), signed_in: SignedIn = Depends(owner_page),
-              db_session: Session = Depends(get_db_session, scope="function")):
-    return templates.TemplateResponse(request, "catalogue_admin/gaps.html", {
-        "signed_in": signed_in, "gaps": upkeep.gaps(db_session, days), "days": days})
+def gaps_page(
+    request: Request,
+    days: int = Query(90, ge=1, le=3650),
+    signed_in: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    return templates.TemplateResponse(
+        request,
+        "catalogue_admin/gaps.html",
+        {"signed_in": signed_in, "gaps": upkeep.gaps(db_session, days), "days": days},
+    )
 
 
 @router.get(BASE + "/export", include_in_schema=False)
-def export(format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"), _: SignedIn = Depends(owner_page),
-           db_session: Session = Depends(get_db_session, scope="function")) -> Response:
+def export(
+    format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"),
+    _: SignedIn = Depends(owner_page),
+    db_session: Session = Depends(get_db_session, scope="function"),
+) -> Response:
     return exchange.export_response(db_session, format)
 
 
 @router.post(BASE + "/import", response_class=HTMLResponse)
-async def import_file(request: Request, file: UploadFile = File(...), format: str = Form("csv"),
-                      publish_now: str = Form("", alias="publish"), signed_in: SignedIn = Depends(owner_form),
-                      db_session: Session = Depends(get_db_session, scope="function")):
+async def import_file(
+    request: Request,
+    file: UploadFile = File(...),
+    format: str = Form("csv"),
+    publish_now: str = Form("", alias="publish"),
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     if format not in ("csv", "yaml", "json"):
         format = "csv"
     text = (await file.read(exchange_limit())).decode("utf-8", errors="replace")
     try:
-        result = exchange.import_services(db_session, signed_in, text, format, publish_now == "on",
-                                          _settings(request).require_review)
+        result = exchange.import_services(
+            db_session, signed_in, text, format, publish_now == "on", _settings(request).require_review
+        )
     except Refused as error:
         return _refused(request, signed_in, error.message, error.status)
     except drafts.DraftError as error:
         messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
-        return templates.TemplateResponse(request, "catalogue_admin/imported.html", {
-            "signed_in": signed_in, "errors": messages, "result": None}, status_code=422)
+        return templates.TemplateResponse(
+            request,
+            "catalogue_admin/imported.html",
+            {"signed_in": signed_in, "errors": messages, "result": None},
+            status_code=422,
+        )
     db_session.commit()
-    return templates.TemplateResponse(request, "catalogue_admin/imported.html", {
-        "signed_in": signed_in, "errors": [], "result": result})
+    return templates.TemplateResponse(
+        request, "catalogue_admin/imported.html", {"signed_in": signed_in, "errors": [], "result": result}
+    )
 
 
 def exchange_limit() -> int:

@@ -59,9 +59,15 @@ def review_due_lines(db_session: Session, days: int, today: dt.date | None = Non
 def report_out(report: ReviewReport) -> Dict[str, Any]:
     return {
         "days": report.days,
-        "overdue": [{"id": item.service.id, "organisation": item.service.organisation,
-                     "last_checked": item.last_checked.isoformat() if item.last_checked else None,
-                     "days_since_check": item.days} for item in report.overdue],
+        "overdue": [
+            {
+                "id": item.service.id,
+                "organisation": item.service.organisation,
+                "last_checked": item.last_checked.isoformat() if item.last_checked else None,
+                "days_since_check": item.days,
+            }
+            for item in report.overdue
+        ],
         "ownerless": [{"id": service.id, "organisation": service.organisation} for service in report.ownerless],
     }
 

@@ -17,8 +17,13 @@ from onewindow_catalogue.drafts.models import ServiceVersionRow
 from onewindow_catalogue.models import OrganisationRow
 from onewindow_catalogue.text import localise
 
-PUBLISH_ACTIONS = {"create": "service.create", "edit": "service.publish", "retire": "service.retire",
-                   "rollback": "service.rollback", "import": "service.publish"}
+PUBLISH_ACTIONS = {
+    "create": "service.create",
+    "edit": "service.publish",
+    "retire": "service.retire",
+    "rollback": "service.rollback",
+    "import": "service.publish",
+}
 
 
 class Refused(Exception):
@@ -41,24 +46,44 @@ def editable_organisations(signed_in: SignedIn) -> Optional[List[str]]:
     return None if signed_in.user.role == "admin" else list(signed_in.user.organisations)
 
 
-def ensure_can_edit(db_session: Session, signed_in: SignedIn, organisations: Iterable[Optional[str]],
-                    target_id: str, attempted: str) -> None:
+def ensure_can_edit(
+    db_session: Session, signed_in: SignedIn, organisations: Iterable[Optional[str]], target_id: str, attempted: str
+) -> None:
     """Refuse, and record the refusal, unless the user keeps every organisation named."""
     for organisation in dict.fromkeys(o for o in organisations if o):
         if not signed_in.can_edit(organisation):
-            audit.record(db_session, signed_in, "access.denied", "service", target_id,
-                         {"organisation": organisation, "attempted": attempted})
+            audit.record(
+                db_session,
+                signed_in,
+                "access.denied",
+                "service",
+                target_id,
+                {"organisation": organisation, "attempted": attempted},
+            )
             db_session.commit()
             mine = ", ".join(signed_in.user.organisations) or "none"
-            raise Refused(f"You cannot change services of {organisation_name(db_session, organisation)}: "
-                          f"your account keeps the services of {mine}.")
+            raise Refused(
+                f"You cannot change services of {organisation_name(db_session, organisation)}: "
+                f"your account keeps the services of {mine}."
+            )
 
 
-def conflict_recorded(db_session: Session, signed_in: SignedIn, error: drafts.VersionConflict,
-                      organisation: Optional[str]) -> None:
-    audit.record(db_session, signed_in, "service.conflict", "service", error.service_id, {
-        "organisation": organisation, "base_version": error.base_version,
-        "current_version": error.current_version, "changed_fields": [c.field for c in error.changes]})
+def conflict_recorded(
+    db_session: Session, signed_in: SignedIn, error: drafts.VersionConflict, organisation: Optional[str]
+) -> None:
+    audit.record(
+        db_session,
+        signed_in,
+        "service.conflict",
+        "service",
+        error.service_id,
+        {
+            "organisation": organisation,
+            "base_version": error.base_version,
+            "current_version": error.current_version,
+            "changed_fields": [c.field for c in error.changes],
+        },
+    )
     db_session.commit()
 
 
@@ -69,11 +94,17 @@ class Outcome:
     in_review: bool
 
 
-def finish(db_session: Session, signed_in: SignedIn, draft: ServiceVersionRow, publish_now: bool,
-           require_review: bool) -> Outcome:
+def finish(
+    db_session: Session, signed_in: SignedIn, draft: ServiceVersionRow, publish_now: bool, require_review: bool
+) -> Outcome:
     """After a draft is saved: leave it, submit it for review, or publish it."""
-    detail = {"organisation": draft.organisation, "draft": draft.id, "action": draft.action,
-              "base_version": draft.base_version, "note": draft.note}
+    detail = {
+        "organisation": draft.organisation,
+        "draft": draft.id,
+        "action": draft.action,
+        "base_version": draft.base_version,
+        "note": draft.note,
+    }
     audit.record(db_session, signed_in, "draft.save", "service", draft.service_id, detail)
     if not publish_now:
         return Outcome(draft, False, False)
@@ -84,8 +115,14 @@ def finish(db_session: Session, signed_in: SignedIn, draft: ServiceVersionRow, p
     return Outcome(publish(db_session, signed_in, draft.id, require_review=False), True, False)
 
 
-def publish(db_session: Session, signed_in: SignedIn, draft_id: int, require_review: bool,
-            approve: bool = False, note: Optional[str] = None) -> ServiceVersionRow:
+def publish(
+    db_session: Session,
+    signed_in: SignedIn,
+    draft_id: int,
+    require_review: bool,
+    approve: bool = False,
+    note: Optional[str] = None,
+) -> ServiceVersionRow:
     """Publish (or approve and publish) a draft and record it. A publish racing
     another for the same version number loses with a conflict, not an error."""
     changes = []
@@ -93,27 +130,49 @@ def publish(db_session: Session, signed_in: SignedIn, draft_id: int, require_rev
         draft = drafts.get_draft(db_session=db_session, draft_id=draft_id)
         changes = [c.field for c in drafts.draft_changes(db_session=db_session, draft=draft)]
         if approve:
-            row = drafts.approve(db_session=db_session, draft_id=draft_id, reviewer=signed_in.user.username,
-                                 note=note)
+            row = drafts.approve(db_session=db_session, draft_id=draft_id, reviewer=signed_in.user.username, note=note)
         else:
-            row = drafts.publish(db_session=db_session, draft_id=draft_id, actor=signed_in.user.username,
-                                 require_review=require_review)
+            row = drafts.publish(
+                db_session=db_session, draft_id=draft_id, actor=signed_in.user.username, require_review=require_review
+            )
     except IntegrityError:
         db_session.rollback()
         raise Refused("Someone published this service at the same moment. Reload it and try again.", 409) from None
-    audit.record(db_session, signed_in, PUBLISH_ACTIONS.get(row.action, "service.publish"), "service",
-                 row.service_id, {"organisation": row.organisation, "version": row.number, "draft": row.id,
-                                  "author": row.author, "reviewer": row.reviewer, "changed_fields": changes,
-                                  "note": row.note})
+    audit.record(
+        db_session,
+        signed_in,
+        PUBLISH_ACTIONS.get(row.action, "service.publish"),
+        "service",
+        row.service_id,
+        {
+            "organisation": row.organisation,
+            "version": row.number,
+            "draft": row.id,
+            "author": row.author,
+            "reviewer": row.reviewer,
+            "changed_fields": changes,
+            "note": row.note,
+        },
+    )
     return row
 
 
 def version_out(row: ServiceVersionRow, with_data: bool = True) -> Dict[str, Any]:
     out = {
-        "draft_id": row.id, "service_id": row.service_id, "version": row.number, "status": row.status,
-        "action": row.action, "organisation": row.organisation, "base_version": row.base_version,
-        "author": row.author, "reviewer": row.reviewer, "note": row.note, "review_note": row.review_note,
-        "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at), "published_at": _iso(row.published_at),
+        "draft_id": row.id,
+        "service_id": row.service_id,
+        "version": row.number,
+        "status": row.status,
+        "action": row.action,
+        "organisation": row.organisation,
+        "base_version": row.base_version,
+        "author": row.author,
+        "reviewer": row.reviewer,
+        "note": row.note,
+        "review_note": row.review_note,
+        "created_at": _iso(row.created_at),
+        "updated_at": _iso(row.updated_at),
+        "published_at": _iso(row.published_at),
     }
     if with_data:
         out["data"] = row.data

@@ -216,17 +216,32 @@ def archived_contacts(db_session: Session, period: DateRange) -> Tuple[List[Any]
         created = dt.datetime.combine(row.day, dt.time(12), tzinfo=dt.timezone.utc)
         conversation_id = f"archived-{row.id}" if row.channel != "phone" else None
         if conversation_id:
-            conversations.append(SimpleNamespace(id=conversation_id, channel=row.channel, events=list(row.events or []),
-                                                 ended_with_bundle=row.contained))
+            conversations.append(
+                SimpleNamespace(
+                    id=conversation_id,
+                    channel=row.channel,
+                    events=list(row.events or []),
+                    ended_with_bundle=row.contained,
+                )
+            )
         if row.handed_over:
             claimed = created + dt.timedelta(seconds=row.wait_seconds) if row.wait_seconds is not None else None
             closed = (claimed or created) + dt.timedelta(seconds=row.handling_seconds or 0)
-            cases.append(SimpleNamespace(
-                id=-row.id, conversation_id=conversation_id, channel=row.channel, reason=row.reason, queue=row.queue,
-                summary={"events": list(row.events or [])}, created_at=created, claimed_at=claimed,
-                status="closed" if row.disposition else "open", closed_at=closed if row.disposition else None,
-                disposition=row.disposition,
-            ))
+            cases.append(
+                SimpleNamespace(
+                    id=-row.id,
+                    conversation_id=conversation_id,
+                    channel=row.channel,
+                    reason=row.reason,
+                    queue=row.queue,
+                    summary={"events": list(row.events or [])},
+                    created_at=created,
+                    claimed_at=claimed,
+                    status="closed" if row.disposition else "open",
+                    closed_at=closed if row.disposition else None,
+                    disposition=row.disposition,
+                )
+            )
     return conversations, cases
 
 

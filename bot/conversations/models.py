@@ -61,8 +61,14 @@ class Message(BaseModel):
 
     @classmethod
     def from_row(cls, row: MessageRow) -> Message:
-        return cls(seq=row.id, sender=row.sender, text=row.text, buttons=row.buttons or [], bundle=row.bundle,
-                   created_at=row.created_at)
+        return cls(
+            seq=row.id,
+            sender=row.sender,
+            text=row.text,
+            buttons=row.buttons or [],
+            bundle=row.bundle,
+            created_at=row.created_at,
+        )
 
 
 class ConversationStart(BaseModel):

@@ -33,7 +33,7 @@ from onewindow_catalogue.snapshot import SnapshotCache
 from onewindow_catalogue.text import localise
 
 log = logging.getLogger(__name__)
-PAYLOAD = re.compile(r'^/[a-z_+]{1,80}(\{[^{}]{0,400}\})?$')
+PAYLOAD = re.compile(r"^/[a-z_+]{1,80}(\{[^{}]{0,400}\})?$")
 PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
 
 
@@ -56,8 +56,9 @@ class _Received:
 
 
 class ConversationRouter:
-    def __init__(self, session_factory: sessionmaker, bot: RasaChannel, settings: Settings,
-                 snapshots: SnapshotCache) -> None:
+    def __init__(
+        self, session_factory: sessionmaker, bot: RasaChannel, settings: Settings, snapshots: SnapshotCache
+    ) -> None:
         self.session_factory = session_factory
         self.bot = bot
         self.settings = settings
@@ -73,8 +74,13 @@ class ConversationRouter:
                 for event in snapshot.life_events.values()
             ]
             buttons.append({"title": say("welcome_other", lang), "payload": "/other_service"})
-            welcome = conversations.add_message(db_session=db_session, conversation=conversation, sender="bot",
-                                                text=say("welcome", lang), buttons=buttons)
+            welcome = conversations.add_message(
+                db_session=db_session,
+                conversation=conversation,
+                sender="bot",
+                text=say("welcome", lang),
+                buttons=buttons,
+            )
             return {"id": conversation.id, "owner": conversation.owner, "messages": [Message.from_row(welcome)]}
 
     # --- receiving ----------------------------------------------------------------
@@ -86,8 +92,12 @@ class ConversationRouter:
                 replies = await self.bot.send(conversation_id, received.forward, {"lang": received.lang})
             except BotUnavailable as error:
                 log.warning("conversation %s: %s", conversation_id[:8], error)
-                replies = [BotReply(text=say("bot_unavailable", received.lang),
-                                    buttons=[{"title": "Talk to a person", "payload": "/request_human"}])]
+                replies = [
+                    BotReply(
+                        text=say("bot_unavailable", received.lang),
+                        buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+                    )
+                ]
         return await run_in_threadpool(self._record_replies, received, replies)
 
     def _record_incoming(self, conversation_id: str, incoming: IncomingMessage) -> _Received:
@@ -98,8 +108,11 @@ class ConversationRouter:
         if not payload and not text:
             raise MessageRejected(422, "Type a message first.")
         if len(text) > self.settings.max_message_chars:
-            raise MessageRejected(413, f"Messages can be at most {self.settings.max_message_chars} characters. "
-                                       "Please shorten it or send it in parts.")
+            raise MessageRejected(
+                413,
+                f"Messages can be at most {self.settings.max_message_chars} characters. "
+                "Please shorten it or send it in parts.",
+            )
         with session_scope(self.session_factory) as db_session:
             conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
             if conversation is None:
@@ -107,12 +120,21 @@ class ConversationRouter:
             if conversation.owner == "closed":
                 raise MessageRejected(409, "This conversation has ended. Start a new one to continue.")
             cleaned = redact(text or self._button_title(db_session, conversation_id, payload))
-            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="user",
-                                            text=cleaned.text, redacted_kinds=cleaned.kinds)
+            row = conversations.add_message(
+                db_session=db_session,
+                conversation=conversation,
+                sender="user",
+                text=cleaned.text,
+                redacted_kinds=cleaned.kinds,
+            )
             created = [row.id]
             if cleaned.found and conversation.awaiting != "callback_contact":
-                notice = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                                   text=say("identifier_not_needed", conversation.lang))
+                notice = conversations.add_message(
+                    db_session=db_session,
+                    conversation=conversation,
+                    sender="system",
+                    text=say("identifier_not_needed", conversation.lang),
+                )
                 created.append(notice.id)
             forward = None
             if conversation.awaiting == "callback_contact":
@@ -138,8 +160,12 @@ class ConversationRouter:
             conversation.urgent = True
             if case is not None:
                 cases.escalate(db_session=db_session, case=case, reason="crisis message while waiting")
-            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                            text=say("crisis_while_waiting", conversation.lang))
+            row = conversations.add_message(
+                db_session=db_session,
+                conversation=conversation,
+                sender="system",
+                text=say("crisis_while_waiting", conversation.lang),
+            )
             return [row.id]
         return []
 
@@ -149,14 +175,22 @@ class ConversationRouter:
         case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation.id)
         match = PHONE.search(raw_text)
         if case is None or match is None:
-            row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                            text=say("callback_no_phone", conversation.lang))
+            row = conversations.add_message(
+                db_session=db_session,
+                conversation=conversation,
+                sender="system",
+                text=say("callback_no_phone", conversation.lang),
+            )
             return [row.id]
         when = redact(raw_text.replace(match.group(0), " ")).text.strip()[:200]
         case.callback = {**(case.callback or {}), "contact": match.group(0), "when": when, "requested": True}
         conversation.awaiting = None
-        row = conversations.add_message(db_session=db_session, conversation=conversation, sender="system",
-                                        text=say("callback_saved", conversation.lang, reference=case.reference))
+        row = conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="system",
+            text=say("callback_saved", conversation.lang, reference=case.reference),
+        )
         return [row.id]
 
     # --- replies --------------------------------------------------------------------
@@ -171,8 +205,12 @@ class ConversationRouter:
                     bundle = {**bundle, "print_url": f"/conversations/{conversation.id}/bundle"}
                 if reply.text or reply.buttons or bundle:
                     row = conversations.add_message(
-                        db_session=db_session, conversation=conversation, sender="bot",
-                        text=redact(reply.text).text, buttons=reply.buttons, bundle=bundle,
+                        db_session=db_session,
+                        conversation=conversation,
+                        sender="bot",
+                        text=redact(reply.text).text,
+                        buttons=reply.buttons,
+                        bundle=bundle,
                     )
                     created.append(row.id)
                 if isinstance(reply.custom.get("handoff"), dict):
@@ -185,8 +223,13 @@ class ConversationRouter:
                     record_unmatched(db_session, question[0].text, "chat")  # the catalogue's gap report
             if handoff is not None and conversation.owner == "bot":
                 created += self._hand_over(db_session, conversation, handoff)
-            rows = [row for row in conversations.messages_after(
-                db_session=db_session, conversation_id=conversation.id, after=min(created) - 1) if row.id in created]
+            rows = [
+                row
+                for row in conversations.messages_after(
+                    db_session=db_session, conversation_id=conversation.id, after=min(created) - 1
+                )
+                if row.id in created
+            ]
             return {"owner": conversation.owner, "messages": [Message.from_row(row) for row in rows]}
 
     def _hand_over(self, db_session: Session, conversation: ConversationRow, handoff: Dict[str, Any]) -> List[int]:
@@ -198,8 +241,12 @@ class ConversationRouter:
         staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone)
         consent = handoff.get("consent") if isinstance(handoff.get("consent"), dict) else None
         case = cases.open_case(
-            db_session=db_session, conversation=conversation, queue=queue, urgent=urgent,
-            reason=str(handoff.get("reason") or "asked_for_person"), summary=summary,
+            db_session=db_session,
+            conversation=conversation,
+            queue=queue,
+            urgent=urgent,
+            reason=str(handoff.get("reason") or "asked_for_person"),
+            summary=summary,
             consent={**consent, "recorded_at": conversations.utcnow().isoformat()} if consent else None,
             callback=None if staffed or urgent else {"offered": True},
         )

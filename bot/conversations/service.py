@@ -48,8 +48,13 @@ def add_message(
 ) -> MessageRow:
     """Record a message; the caller has already redacted `text`."""
     row = MessageRow(
-        conversation_id=conversation.id, sender=sender, text=text, buttons=list(buttons), bundle=bundle,
-        agent_id=agent_id, redacted_kinds=list(redacted_kinds),
+        conversation_id=conversation.id,
+        sender=sender,
+        text=text,
+        buttons=list(buttons),
+        bundle=bundle,
+        agent_id=agent_id,
+        redacted_kinds=list(redacted_kinds),
     )
     conversation.last_activity_at = utcnow()
     if bundle is not None:

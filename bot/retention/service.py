@@ -36,30 +36,39 @@ class PurgePlan:
     kept_open_cases: int
 
     def describe(self) -> str:
-        return (f"Older than {self.cutoff:%Y-%m-%d %H:%M} UTC: {len(self.conversations)} conversation(s) "
-                f"with {self.messages} message(s), {len(self.cases)} closed case(s). "
-                f"{self.kept_open_cases} open case(s) are kept until they are closed.")
+        return (
+            f"Older than {self.cutoff:%Y-%m-%d %H:%M} UTC: {len(self.conversations)} conversation(s) "
+            f"with {self.messages} message(s), {len(self.cases)} closed case(s). "
+            f"{self.kept_open_cases} open case(s) are kept until they are closed."
+        )
 
 
 def plan(*, db_session: Session, older_than: dt.timedelta, now: Optional[dt.datetime] = None) -> PurgePlan:
     cutoff = (now or dt.datetime.now(dt.timezone.utc)) - older_than
-    open_case_conversations = set(db_session.execute(
-        select(CaseRow.conversation_id).where(CaseRow.status != "closed", CaseRow.conversation_id.is_not(None))
-    ).scalars())
+    open_case_conversations = set(
+        db_session.execute(
+            select(CaseRow.conversation_id).where(CaseRow.status != "closed", CaseRow.conversation_id.is_not(None))
+        ).scalars()
+    )
     old_conversations = [
-        cid for cid in db_session.execute(
+        cid
+        for cid in db_session.execute(
             select(ConversationRow.id).where(ConversationRow.last_activity_at < cutoff)
         ).scalars()
         if cid not in open_case_conversations
     ]
-    old_cases = list(db_session.execute(
-        select(CaseRow.id).where(CaseRow.status == "closed", CaseRow.closed_at < cutoff)
-    ).scalars())
-    kept = len(open_case_conversations & set(db_session.execute(
-        select(ConversationRow.id).where(ConversationRow.last_activity_at < cutoff)).scalars()))
-    messages = len(db_session.execute(
-        select(MessageRow.id).where(MessageRow.conversation_id.in_(old_conversations))
-    ).all()) if old_conversations else 0
+    old_cases = list(
+        db_session.execute(select(CaseRow.id).where(CaseRow.status == "closed", CaseRow.closed_at < cutoff)).scalars()
+    )
+    kept = len(
+        open_case_conversations
+        & set(db_session.execute(select(ConversationRow.id).where(ConversationRow.last_activity_at < cutoff)).scalars())
+    )
+    messages = (
+        len(db_session.execute(select(MessageRow.id).where(MessageRow.conversation_id.in_(old_conversations))).all())
+        if old_conversations
+        else 0
+    )
     return PurgePlan(cutoff, old_conversations, old_cases, messages, kept)
 
 
@@ -68,24 +77,41 @@ def purge(*, db_session: Session, purge_plan: PurgePlan) -> Dict[str, int]:
     cases = list(db_session.execute(select(CaseRow).where(CaseRow.id.in_(purge_plan.cases))).scalars())
     case_conversations = {case.conversation_id for case in cases if case.conversation_id}
     for case in cases:
-        db_session.add(ArchivedContactRow(
-            day=_day(case.created_at), channel=case.channel, events=list(case.summary.get("events") or []),
-            handed_over=True, contained=False, reason=case.reason, queue=case.queue, urgent=case.urgent,
-            disposition=case.disposition, wait_seconds=_seconds(case.created_at, case.claimed_at),
-            handling_seconds=_seconds(case.claimed_at, case.closed_at),
-        ))
-    has_case = set(db_session.execute(
-        select(CaseRow.conversation_id).where(CaseRow.conversation_id.in_(purge_plan.conversations))
-    ).scalars())
+        db_session.add(
+            ArchivedContactRow(
+                day=_day(case.created_at),
+                channel=case.channel,
+                events=list(case.summary.get("events") or []),
+                handed_over=True,
+                contained=False,
+                reason=case.reason,
+                queue=case.queue,
+                urgent=case.urgent,
+                disposition=case.disposition,
+                wait_seconds=_seconds(case.created_at, case.claimed_at),
+                handling_seconds=_seconds(case.claimed_at, case.closed_at),
+            )
+        )
+    has_case = set(
+        db_session.execute(
+            select(CaseRow.conversation_id).where(CaseRow.conversation_id.in_(purge_plan.conversations))
+        ).scalars()
+    )
     for conversation in db_session.execute(
         select(ConversationRow).where(ConversationRow.id.in_(purge_plan.conversations))
     ).scalars():
         if conversation.id in has_case or conversation.id in case_conversations:
             continue  # counted through its case
-        db_session.add(ArchivedContactRow(
-            day=_day(conversation.created_at), channel=conversation.channel, events=[], handed_over=False,
-            contained=bool(conversation.ended_with_bundle), urgent=bool(conversation.urgent),
-        ))
+        db_session.add(
+            ArchivedContactRow(
+                day=_day(conversation.created_at),
+                channel=conversation.channel,
+                events=[],
+                handed_over=False,
+                contained=bool(conversation.ended_with_bundle),
+                urgent=bool(conversation.urgent),
+            )
+        )
     if purge_plan.cases:
         db_session.execute(delete(CaseEventRow).where(CaseEventRow.case_id.in_(purge_plan.cases)))
         db_session.execute(delete(CaseRow).where(CaseRow.id.in_(purge_plan.cases)))
@@ -97,8 +123,11 @@ def purge(*, db_session: Session, purge_plan: PurgePlan) -> Dict[str, int]:
         )
         db_session.execute(delete(ConversationRow).where(ConversationRow.id.in_(purge_plan.conversations)))
         _purge_rasa_tracker(db_session, purge_plan.conversations)
-    return {"conversations": len(purge_plan.conversations), "cases": len(purge_plan.cases),
-            "messages": purge_plan.messages}
+    return {
+        "conversations": len(purge_plan.conversations),
+        "cases": len(purge_plan.cases),
+        "messages": purge_plan.messages,
+    }
 
 
 def _purge_rasa_tracker(db_session: Session, conversation_ids: List[str]) -> None:

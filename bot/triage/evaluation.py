@@ -64,8 +64,17 @@ def load_cases(path: Path, snapshot: CatalogueSnapshot) -> List[Case]:
         for key in ("handoff", "urgent"):
             if key in raw and raw[key] not in (True, False, None):
                 problems.append(f"{where}: '{key}' must be true, false or null")
-        cases.append(Case(number, raw["text"], set(events), raw.get("handoff", False), raw.get("urgent", False),
-                          list(raw.get("services") or []), list(raw.get("not_services") or [])))
+        cases.append(
+            Case(
+                number,
+                raw["text"],
+                set(events),
+                raw.get("handoff", False),
+                raw.get("urgent", False),
+                list(raw.get("services") or []),
+                list(raw.get("not_services") or []),
+            )
+        )
     if problems:
         raise CasesFileError("\n".join(problems))
     return cases
@@ -127,9 +136,15 @@ def score(cases: Iterable[Case], results: Iterable[Dict[str, Any]], snapshot: Ca
         if reasons:
             misrouted += 1
         if reasons or missing or wrong:
-            failures.append({"case": case.line, "text": case.text, "problems": reasons
-                             + ([f"missing services {missing}"] if missing else [])
-                             + ([f"wrong services {wrong}"] if wrong else [])})
+            failures.append(
+                {
+                    "case": case.line,
+                    "text": case.text,
+                    "problems": reasons
+                    + ([f"missing services {missing}"] if missing else [])
+                    + ([f"wrong services {wrong}"] if wrong else []),
+                }
+            )
     total = max(1, len(pairs))
     return {
         "cases": len(pairs),
@@ -148,8 +163,10 @@ def _prf(tp: int, fp: int, fn: int) -> Dict[str, Optional[float]]:
     precision = tp / (tp + fp) if tp + fp else None
     recall = tp / (tp + fn) if tp + fn else None
     f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
-    return {k: (round(v, 4) if v is not None else None) for k, v in
-            {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}.items()}
+    return {
+        k: (round(v, 4) if v is not None else None)
+        for k, v in {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}.items()
+    }
 
 
 def report(scores: Dict[str, Any]) -> str:

@@ -45,7 +45,8 @@ async def triage_message(
     except TriageInputError as error:
         raise HTTPException(422, [{"loc": ["body", "text"], "msg": str(error), "type": "value_error"}]) from None
     except BundleRequestError as error:
-        raise HTTPException(422, [{"loc": ["body", "facts", error.field], "msg": error.message,
-                                   "type": "value_error"}]) from None
+        raise HTTPException(
+            422, [{"loc": ["body", "facts", error.field], "msg": error.message, "type": "value_error"}]
+        ) from None
     except NluUnavailable as error:
         raise HTTPException(503, f"Recognition is unavailable right now ({error}). Try again shortly.") from None

@@ -48,8 +48,9 @@ def api_user(request: Request, db_session: Session = Depends(get_db_session, sco
         if signed_in is not None and unsafe and request.headers.get(CSRF_HEADER) != signed_in.csrf_token:
             raise HTTPException(403, "Missing or wrong CSRF token (send the X-CSRF-Token header).")
     if signed_in is None:
-        raise HTTPException(401, "Sign in, or send an API token as 'Authorization: Bearer ...'.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "Sign in, or send an API token as 'Authorization: Bearer ...'.", headers={"WWW-Authenticate": "Bearer"}
+        )
     return signed_in
 
 

@@ -91,6 +91,4 @@ class SignedIn(BaseModel):
     csrf_token: Optional[str] = None
 
     def can_edit(self, organisation_id: str) -> bool:
-        return self.user.role == "admin" or (
-            self.user.role == "owner" and organisation_id in self.user.organisations
-        )
+        return self.user.role == "admin" or (self.user.role == "owner" and organisation_id in self.user.organisations)

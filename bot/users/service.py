@@ -92,8 +92,10 @@ def authenticate(*, db_session: Session, username: str, password: str, client: s
     client lock sign-in for a while, whatever the password."""
     username = (username or "").strip().lower()[:64]
     since = utcnow() - LOCKOUT_WINDOW
-    failures = select(func.count()).select_from(SignInAttemptRow).where(
-        SignInAttemptRow.succeeded.is_(False), SignInAttemptRow.at >= since
+    failures = (
+        select(func.count())
+        .select_from(SignInAttemptRow)
+        .where(SignInAttemptRow.succeeded.is_(False), SignInAttemptRow.at >= since)
     )
     by_user = db_session.execute(failures.where(SignInAttemptRow.username == username)).scalar_one()
     by_client = db_session.execute(failures.where(SignInAttemptRow.client == client[:64])).scalar_one()

@@ -59,8 +59,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.parser = RasaServerParser(settings.rasa_url, settings.secret("rasa_token"))
     # The chat can be embedded in any government page: the conversation id is
     # the only credential and no cookie is sent, so any origin may call the API.
-    app.add_middleware(CORSMiddleware, allow_origins=settings.chat_origins, allow_methods=["GET", "POST"],
-                       allow_headers=["content-type"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.chat_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+    )
 
     @app.middleware("http")
     async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(SignInRequired)
     async def _to_signin(_: Request, error: SignInRequired) -> RedirectResponse:
         return RedirectResponse(f"/signin?next={error.next_url}", status_code=303)
+
     static = WEB_DIR / "static"
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

@@ -59,9 +59,7 @@ def diff(before: Optional[Dict[str, Any]], after: Optional[Dict[str, Any]]) -> L
     return [Change(path, old.get(path), new.get(path)) for path in paths if old.get(path) != new.get(path)]
 
 
-def three_way(
-    base: Dict[str, Any], mine: Dict[str, Any], theirs: Dict[str, Any]
-) -> Tuple[Dict[str, Any], List[str]]:
+def three_way(base: Dict[str, Any], mine: Dict[str, Any], theirs: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
     """Merge my draft (started from `base`) onto `theirs` (published since):
     fields only I changed take my value, fields only they changed keep theirs;
     fields we both changed differently keep mine and are listed as conflicts

@@ -62,8 +62,13 @@ class Invalid(DraftError):
 class VersionConflict(DraftError):
     """The published version moved since the draft started."""
 
-    def __init__(self, service_id: str, base: Optional[Published], current: Optional[Published],
-                 mine: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        service_id: str,
+        base: Optional[Published],
+        current: Optional[Published],
+        mine: Optional[Dict[str, Any]] = None,
+    ) -> None:
         self.service_id = service_id
         self.base_version = base.number if base else None
         self.current_version = current.number if current else None
@@ -111,8 +116,12 @@ def get_draft(*, db_session: Session, draft_id: int) -> ServiceVersionRow:
 
 
 def open_drafts(
-    *, db_session: Session, service_id: Optional[str] = None, organisations: Optional[Iterable[str]] = None,
-    statuses: Sequence[str] = OPEN_STATUSES, author: Optional[str] = None,
+    *,
+    db_session: Session,
+    service_id: Optional[str] = None,
+    organisations: Optional[Iterable[str]] = None,
+    statuses: Sequence[str] = OPEN_STATUSES,
+    author: Optional[str] = None,
 ) -> List[ServiceVersionRow]:
     query = select(ServiceVersionRow).where(ServiceVersionRow.status.in_(statuses))
     if service_id is not None:
@@ -145,7 +154,8 @@ def current(*, db_session: Session, service_id: str) -> Optional[Published]:
 def same_entry(one: Dict[str, Any], other: Dict[str, Any]) -> bool:
     """Equal as published: the tables keep life events in the catalogue's order, not the entry's."""
     return {**one, "life_events": sorted(one.get("life_events", []))} == {
-        **other, "life_events": sorted(other.get("life_events", []))
+        **other,
+        "life_events": sorted(other.get("life_events", [])),
     }
 
 
@@ -159,16 +169,32 @@ def _latest(db_session: Session, service_id: str) -> Optional[ServiceVersionRow]
 
 
 def _record_published(
-    db_session: Session, service_id: str, data: Dict[str, Any], action: str, author: str,
-    author_id: Optional[int], previous: Optional[ServiceVersionRow], note: Optional[str] = None,
+    db_session: Session,
+    service_id: str,
+    data: Dict[str, Any],
+    action: str,
+    author: str,
+    author_id: Optional[int],
+    previous: Optional[ServiceVersionRow],
+    note: Optional[str] = None,
 ) -> ServiceVersionRow:
     if previous is not None:
         previous.status = "superseded"
     now = utcnow()
     row = ServiceVersionRow(
-        service_id=service_id, number=(previous.number if previous else 0) + 1, status="published", action=action,
-        organisation=data.get("organisation", ""), data=data, base_version=previous.number if previous else None,
-        author=author, author_id=author_id, note=note, created_at=now, updated_at=now, published_at=now,
+        service_id=service_id,
+        number=(previous.number if previous else 0) + 1,
+        status="published",
+        action=action,
+        organisation=data.get("organisation", ""),
+        data=data,
+        base_version=previous.number if previous else None,
+        author=author,
+        author_id=author_id,
+        note=note,
+        created_at=now,
+        updated_at=now,
+        published_at=now,
     )
     db_session.add(row)
     db_session.flush()
@@ -193,8 +219,16 @@ def record_import(*, db_session: Session, catalogue: Catalogue, author: str = "i
 
 
 def save_draft(
-    *, db_session: Session, data: Any, base_version: Optional[int], author: str, author_id: Optional[int] = None,
-    service_id: Optional[str] = None, note: Optional[str] = None, action: str = "edit", check_whole: bool = True,
+    *,
+    db_session: Session,
+    data: Any,
+    base_version: Optional[int],
+    author: str,
+    author_id: Optional[int] = None,
+    service_id: Optional[str] = None,
+    note: Optional[str] = None,
+    action: str = "edit",
+    check_whole: bool = True,
 ) -> ServiceVersionRow:
     """Save the author's draft of a service (one open draft per author and
     service; saving again updates it). `service_id` None creates a service.
@@ -234,17 +268,40 @@ def save_draft(
     return draft
 
 
-def retire_draft(*, db_session: Session, service_id: str, base_version: Optional[int], author: str,
-                 author_id: Optional[int] = None, note: Optional[str] = None) -> ServiceVersionRow:
+def retire_draft(
+    *,
+    db_session: Session,
+    service_id: str,
+    base_version: Optional[int],
+    author: str,
+    author_id: Optional[int] = None,
+    note: Optional[str] = None,
+) -> ServiceVersionRow:
     published = current(db_session=db_session, service_id=service_id)
     if published is None or published.retired:
         raise WrongState(f"Service '{service_id}' is not published, so it cannot be retired.")
-    return save_draft(db_session=db_session, data=published.data, base_version=base_version, author=author,
-                      author_id=author_id, service_id=service_id, note=note, action="retire")
+    return save_draft(
+        db_session=db_session,
+        data=published.data,
+        base_version=base_version,
+        author=author,
+        author_id=author_id,
+        service_id=service_id,
+        note=note,
+        action="retire",
+    )
 
 
-def rollback_draft(*, db_session: Session, service_id: str, to_version: int, base_version: Optional[int],
-                   author: str, author_id: Optional[int] = None, note: Optional[str] = None) -> ServiceVersionRow:
+def rollback_draft(
+    *,
+    db_session: Session,
+    service_id: str,
+    to_version: int,
+    base_version: Optional[int],
+    author: str,
+    author_id: Optional[int] = None,
+    note: Optional[str] = None,
+) -> ServiceVersionRow:
     """A draft that brings back an earlier version (also restores a retired service)."""
     old = get_version(db_session=db_session, service_id=service_id, number=to_version)
     if old.action == "retire":
@@ -359,8 +416,7 @@ def publish_batch(*, db_session: Session, draft_ids: Sequence[int]) -> List[Serv
         draft.status, draft.published_at, draft.updated_at = "published", utcnow(), utcnow()
         db_session.flush()
     for draft in _targets_first(batch, parsed):
-        catalogue_service.upsert_service(db_session=db_session, service=parsed[draft.service_id],
-                                         version=draft.number)
+        catalogue_service.upsert_service(db_session=db_session, service=parsed[draft.service_id], version=draft.number)
     if batch:
         catalogue_service.bump_revision(db_session=db_session)
     return batch
@@ -392,8 +448,13 @@ def _open_draft(db_session: Session, draft_id: int) -> ServiceVersionRow:
     return draft
 
 
-def _check_base(db_session: Session, service_id: str, base_version: Optional[int], published: Optional[Published],
-                mine: Optional[Dict[str, Any]]) -> None:
+def _check_base(
+    db_session: Session,
+    service_id: str,
+    base_version: Optional[int],
+    published: Optional[Published],
+    mine: Optional[Dict[str, Any]],
+) -> None:
     now = published.number if published else None
     if base_version == now:
         return

@@ -17,8 +17,12 @@ class Overdue:
     days: Optional[int]  # since the last check; None = never checked
 
 
-def overdue(catalogue: Catalogue, max_age_days: int, today: Optional[dt.date] = None,
-            organisations: Optional[Iterable[str]] = None) -> List[Overdue]:
+def overdue(
+    catalogue: Catalogue,
+    max_age_days: int,
+    today: Optional[dt.date] = None,
+    organisations: Optional[Iterable[str]] = None,
+) -> List[Overdue]:
     """Services never checked, or last checked more than `max_age_days` ago; oldest first."""
     today = today or dt.date.today()
     wanted = set(organisations) if organisations is not None else None

@@ -20,8 +20,11 @@ def factory(seeded_app):
 
 
 def owner(username="olu", orgs=("canada-revenue-agency",)):
-    return SignedIn(user=UserRead(id=7, username=username, display_name="Olu", role="owner", organisations=list(orgs),
-                                  disabled=False))
+    return SignedIn(
+        user=UserRead(
+            id=7, username=username, display_name="Olu", role="owner", organisations=list(orgs), disabled=False
+        )
+    )
 
 
 def test_record_accepts_people_names_and_the_system(factory):
@@ -32,19 +35,29 @@ def test_record_accepts_people_names_and_the_system(factory):
     with session_scope(factory) as session:
         rows = audit.search(session, audit.AuditFilter())
         assert [(r.actor, r.actor_id, r.actor_role) for r in rows] == [
-            ("system", None, None), ("cli-user", None, None), ("olu", 7, "owner")]
+            ("system", None, None),
+            ("cli-user", None, None),
+            ("olu", 7, "owner"),
+        ]
         assert rows[2].organisation == "service-canada" and rows[0].target_id == "12"
 
 
 def test_filters(factory):
     with session_scope(factory) as session:
         audit.record(session, owner(), "service.publish", "service", "a", {"organisation": "canada-revenue-agency"})
-        audit.record(session, owner("sam", ["service-canada"]), "service.publish", "service", "b",
-                     {"organisation": "service-canada"})
+        audit.record(
+            session,
+            owner("sam", ["service-canada"]),
+            "service.publish",
+            "service",
+            "b",
+            {"organisation": "service-canada"},
+        )
         audit.record(session, owner(), "access.denied", "service", "b", {"organisation": "service-canada"})
         old = audit.record(session, "root", "draft.save", "service", "a", {"organisation": "canada-revenue-agency"})
         old.at = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
     with session_scope(factory) as session:
+
         def ids(**kwargs):
             return [(r.actor, r.action, r.target_id) for r in audit.search(session, audit.AuditFilter(**kwargs))]
 
@@ -54,7 +67,10 @@ def test_filters(factory):
         assert ("root", "draft.save", "a") not in ids(since=dt.date(2020, 1, 2))
         # an owner sees their organisations' entries and their own doings, not others'
         assert {r for r in ids(organisations=["canada-revenue-agency"], include_actor="olu")} == {
-            ("olu", "service.publish", "a"), ("olu", "access.denied", "b"), ("root", "draft.save", "a")}
+            ("olu", "service.publish", "a"),
+            ("olu", "access.denied", "b"),
+            ("root", "draft.save", "a"),
+        }
         assert audit.count(session, audit.AuditFilter(target_id="b")) == 2
         assert audit.actions(session) == ["access.denied", "draft.save", "service.publish"]
 

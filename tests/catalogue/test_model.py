@@ -24,11 +24,16 @@ def test_round_trip_through_the_database(factory, seed_catalogue):
         assert service.replace_all(db_session=session, catalogue=seed_catalogue) == 1
     with session_scope(factory) as session:
         assert service.read_all(db_session=session) == seed_catalogue
-        covers = session.execute(
-            select(ServiceRelationRow.target_id).where(
-                ServiceRelationRow.service_id == "on-newborn-registration-service", ServiceRelationRow.kind == "covers"
+        covers = (
+            session.execute(
+                select(ServiceRelationRow.target_id).where(
+                    ServiceRelationRow.service_id == "on-newborn-registration-service",
+                    ServiceRelationRow.kind == "covers",
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         assert "ca-sin" in covers
 
 

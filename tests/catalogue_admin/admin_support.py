@@ -55,8 +55,9 @@ class Browser:
 
     def __init__(self, client: TestClient, username: str) -> None:
         self.client = client
-        response = client.post("/signin", data={"username": username, "password": PASSWORD, "next": ""},
-                               follow_redirects=False)
+        response = client.post(
+            "/signin", data={"username": username, "password": PASSWORD, "next": ""}, follow_redirects=False
+        )
         assert response.status_code == 303, response.text
         page = client.get("/admin/catalogue")
         if page.status_code != 200:

@@ -36,8 +36,12 @@ def admin_template(tmp_path_factory):
         catalogue_service.replace_all(db_session=session, catalogue=catalogue)
         drafts.record_import(db_session=session, catalogue=catalogue)  # as `onewindow db init` does
         for username, name, role, orgs in PEOPLE:
-            user = users.create(db_session=session, user_in=UserCreate(
-                username=username, display_name=name, password=PASSWORD, role=role, organisations=orgs))
+            user = users.create(
+                db_session=session,
+                user_in=UserCreate(
+                    username=username, display_name=name, password=PASSWORD, role=role, organisations=orgs
+                ),
+            )
             tokens[username] = users.create_api_token(db_session=session, user=user, name="tests")
     app.state.engine.dispose()
     return folder / "onewindow.db", tokens

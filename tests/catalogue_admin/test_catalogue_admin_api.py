@@ -98,14 +98,16 @@ def test_a_second_owner_gets_a_conflict_showing_what_changed(api, public):
     assert conflict.status_code == 409
     detail = conflict.json()["detail"]
     assert detail["base_version"] == 1 and detail["current_version"] == 2
-    assert detail["changes"] == [{"field": "summary.en", "before": start["data"]["summary"]["en"],
-                                  "after": "Olu's summary"}]
+    assert detail["changes"] == [
+        {"field": "summary.en", "before": start["data"]["summary"]["en"], "after": "Olu's summary"}
+    ]
     assert detail["merged"]["summary"]["en"] == "Olu's summary" and detail["merged"]["notes"]["en"] == "Oma's note"
     assert detail["conflicting_fields"] == []
     assert bundle_service(public, CRA_SERVICE)["summary"] == "Olu's summary", "nothing was overwritten"
     # saving on top of the new version works, and keeps both changes
-    again = oma.put(f"/api/admin/services/{CRA_SERVICE}", {"data": detail["merged"], "base_version": 2,
-                                                           "publish": True})
+    again = oma.put(
+        f"/api/admin/services/{CRA_SERVICE}", {"data": detail["merged"], "base_version": 2, "publish": True}
+    )
     assert again.status_code == 200 and again.json()["version"] == 3
     final = olu.service(CRA_SERVICE)["data"]
     assert final["summary"]["en"] == "Olu's summary" and final["notes"]["en"] == "Oma's note"
@@ -115,10 +117,12 @@ def test_a_second_owner_gets_a_conflict_showing_what_changed(api, public):
 def test_two_open_drafts_the_second_to_publish_gets_the_conflict(api):
     olu, oma = api("olu"), api("oma")
     data = olu.service(CRA_SERVICE)["data"]
-    first = olu.put(f"/api/admin/services/{CRA_SERVICE}",
-                    {"data": with_changes(data, summary={"en": "A"}), "base_version": 1}).json()
-    second = oma.put(f"/api/admin/services/{CRA_SERVICE}",
-                     {"data": with_changes(data, summary={"en": "B"}), "base_version": 1}).json()
+    first = olu.put(
+        f"/api/admin/services/{CRA_SERVICE}", {"data": with_changes(data, summary={"en": "A"}), "base_version": 1}
+    ).json()
+    second = oma.put(
+        f"/api/admin/services/{CRA_SERVICE}", {"data": with_changes(data, summary={"en": "B"}), "base_version": 1}
+    ).json()
     assert first["draft_id"] != second["draft_id"]
     assert [d["author"] for d in olu.service(CRA_SERVICE)["open_drafts"]] == ["oma", "olu"]
     assert oma.post(f"/api/admin/drafts/{second['draft_id']}/publish").status_code == 200
@@ -171,16 +175,22 @@ def test_retiring_a_service_others_depend_on_is_refused(api, public):
     response = api("olu").post("/api/admin/services/ca-gst-hst-account/retire", {"base_version": 1})
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
-    assert any(p["entry"] == CRA_SERVICE and p["field"] == "covers" and "ca-gst-hst-account" in p["message"]
-               for p in problems)
+    assert any(
+        p["entry"] == CRA_SERVICE and p["field"] == "covers" and "ca-gst-hst-account" in p["message"] for p in problems
+    )
     assert public.get("/api/services/ca-gst-hst-account").status_code == 200
 
 
 def test_validation_is_the_imports_and_names_each_field(api):
     olu = api("olu")
     data = olu.service(CRA_SERVICE)["data"]
-    bad = with_changes(data, url="not a url", requires=["no-such-service"], summary={"fr": "pas d'anglais"},
-                       applies_when={"text": {"en": "x"}, "condition": {"fact": "no_such_fact", "eq": True}})
+    bad = with_changes(
+        data,
+        url="not a url",
+        requires=["no-such-service"],
+        summary={"fr": "pas d'anglais"},
+        applies_when={"text": {"en": "x"}, "condition": {"fact": "no_such_fact", "eq": True}},
+    )
     response = olu.put(f"/api/admin/services/{CRA_SERVICE}", {"data": bad, "base_version": 1})
     assert response.status_code == 422
     fields = {p["field"] for p in response.json()["detail"]["problems"]}
@@ -198,11 +208,17 @@ def test_validation_is_the_imports_and_names_each_field(api):
 
 def test_create_a_service(api, public):
     olu = api("olu")
-    data = {"id": "ca-cra-my-business-account", "level": "federal", "organisation": "canada-revenue-agency",
-            "life_events": ["new_business"], "name": {"en": "My Business Account"},
-            "summary": {"en": "Manage CRA business accounts online."},
-            "applies_when": {"text": {"en": "Any business with a Business Number."}},
-            "channels": [{"type": "online", "url": "https://www.canada.ca/mba"}], "requires": [CRA_SERVICE]}
+    data = {
+        "id": "ca-cra-my-business-account",
+        "level": "federal",
+        "organisation": "canada-revenue-agency",
+        "life_events": ["new_business"],
+        "name": {"en": "My Business Account"},
+        "summary": {"en": "Manage CRA business accounts online."},
+        "applies_when": {"text": {"en": "Any business with a Business Number."}},
+        "channels": [{"type": "online", "url": "https://www.canada.ca/mba"}],
+        "requires": [CRA_SERVICE],
+    }
     response = olu.post("/api/admin/services", {"data": data, "publish": True})
     assert response.status_code == 201, response.text
     assert response.json()["version"] == 1 and response.json()["action"] == "create"
@@ -241,8 +257,10 @@ def test_second_person_approval(api, public, admin_app):
     approved = oma.post(f"/api/admin/drafts/{draft_id}/approve", {"note": "fine"})
     assert approved.status_code == 200 and approved.json()["reviewer"] == "oma"
     assert bundle_service(public, CRA_SERVICE)["summary"] == "Reviewed wording"
-    rejected = olu.put(f"/api/admin/services/{CRA_SERVICE}", {"data": data | {"notes": {"en": "n"}},
-                                                             "base_version": 2, "publish": True}).json()
+    rejected = olu.put(
+        f"/api/admin/services/{CRA_SERVICE}",
+        {"data": data | {"notes": {"en": "n"}}, "base_version": 2, "publish": True},
+    ).json()
     assert oma.post(f"/api/admin/drafts/{rejected['draft_id']}/reject", {"note": "no"}).json()["status"] == "rejected"
     actions = audit_actions(api, target=CRA_SERVICE)
     assert ("olu", "draft.submit", CRA_SERVICE) in actions and ("oma", "service.publish", CRA_SERVICE) in actions
@@ -261,8 +279,9 @@ def test_cookie_sessions_need_the_csrf_header(admin_app, browser):
 
 def test_discard_a_draft(api):
     olu, oma = api("olu"), api("oma")
-    draft = olu.put(f"/api/admin/services/{CRA_SERVICE}", {"data": olu.service(CRA_SERVICE)["data"],
-                                                           "base_version": 1}).json()
+    draft = olu.put(
+        f"/api/admin/services/{CRA_SERVICE}", {"data": olu.service(CRA_SERVICE)["data"], "base_version": 1}
+    ).json()
     assert oma.delete(f"/api/admin/drafts/{draft['draft_id']}").status_code == 403
     assert olu.delete(f"/api/admin/drafts/{draft['draft_id']}").json()["status"] == "discarded"
     assert olu.service(CRA_SERVICE)["open_drafts"] == []
@@ -273,12 +292,14 @@ def test_import_round_trip_as_drafts_then_published(api, public, fmt):
     olu = api("olu")
     exported = public.get("/api/catalogue/export", params={"format": fmt}).text
     assert CRA_SERVICE in exported
-    unchanged = olu.client.post("/api/admin/catalogue/import", params={"format": fmt}, content=exported,
-                                headers=olu.headers)
+    unchanged = olu.client.post(
+        "/api/admin/catalogue/import", params={"format": fmt}, content=exported, headers=olu.headers
+    )
     assert unchanged.status_code == 403, "the whole catalogue holds other organisations' services"
     root = api("root")
-    same = root.client.post("/api/admin/catalogue/import", params={"format": fmt}, content=exported,
-                            headers=root.headers)
+    same = root.client.post(
+        "/api/admin/catalogue/import", params={"format": fmt}, content=exported, headers=root.headers
+    )
     assert same.status_code == 200 and same.json()["created"] == [] and same.json()["changed"] == []
     if fmt == "csv":
         changed = exported.replace(olu.service(CRA_SERVICE)["data"]["summary"]["en"], "Imported wording")
@@ -286,8 +307,9 @@ def test_import_round_trip_as_drafts_then_published(api, public, fmt):
         content = yaml.safe_load(exported)
         next(s for s in content["services"] if s["id"] == CRA_SERVICE)["summary"]["en"] = "Imported wording"
         changed = yaml.safe_dump(content)
-    result = root.client.post("/api/admin/catalogue/import", params={"format": fmt, "publish": "true"},
-                              content=changed, headers=root.headers)
+    result = root.client.post(
+        "/api/admin/catalogue/import", params={"format": fmt, "publish": "true"}, content=changed, headers=root.headers
+    )
     assert result.status_code == 200, result.text
     assert result.json()["changed"] == [CRA_SERVICE] and result.json()["state"] == "published"
     assert bundle_service(public, CRA_SERVICE)["summary"] == "Imported wording"
@@ -295,10 +317,16 @@ def test_import_round_trip_as_drafts_then_published(api, public, fmt):
 
 def test_import_reports_problems_and_loads_nothing(api):
     root = api("root")
-    csv_text = "id,organisation,level,life_events,name_en,summary_en,applies_when_en,channels\n" \
-               'x-new,canada-revenue-agency,federal,new_business,Name,Summary,Who,"[{""type"": ""fax""}]"\n'
-    response = root.client.post("/api/admin/catalogue/import", params={"format": "csv", "publish": "true"},
-                                content=csv_text, headers=root.headers)
+    csv_text = (
+        "id,organisation,level,life_events,name_en,summary_en,applies_when_en,channels\n"
+        'x-new,canada-revenue-agency,federal,new_business,Name,Summary,Who,"[{""type"": ""fax""}]"\n'
+    )
+    response = root.client.post(
+        "/api/admin/catalogue/import",
+        params={"format": "csv", "publish": "true"},
+        content=csv_text,
+        headers=root.headers,
+    )
     assert response.status_code == 422
     assert any(p["field"] == "channels.0.type" for p in response.json()["detail"]["problems"])
     assert root.get("/api/admin/services/x-new").status_code == 404

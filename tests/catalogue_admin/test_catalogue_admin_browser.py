@@ -87,8 +87,10 @@ def test_the_edit_form_by_keyboard_and_at_200_percent_zoom(tmp_path):
         page.screenshot(path=str(shots / "catalogue-admin-zoom.png"), full_page=False)
         # every form control has a label
         controls = "form.service-form input:not([type=hidden]), form.service-form select, form.service-form textarea"
-        unlabelled = page.evaluate("(s) => [...document.querySelectorAll(s)].filter(e => !e.labels || !e.labels.length)"
-                                   ".map(e => e.name)", controls)
+        unlabelled = page.evaluate(
+            "(s) => [...document.querySelectorAll(s)].filter(e => !e.labels || !e.labels.length).map(e => e.name)",
+            controls,
+        )
         assert unlabelled == []
         # reach the summary by keyboard, type, and publish with Enter on the button
         page.get_by_label("Summary (English)").focus()

@@ -66,8 +66,11 @@ def test_errors_are_shown_beside_their_fields(browser, api):
     assert response.status_code == 422
     page = response.text
     assert 'id="f-url-error"' in page and "malformed URL" in page
-    assert re.search(r'<input id="f-url" name="url" type="url" value="not a url" aria-describedby="[^"]*f-url-error"'
-                     r' aria-invalid="true"', page)
+    assert re.search(
+        r'<input id="f-url" name="url" type="url" value="not a url" aria-describedby="[^"]*f-url-error"'
+        r' aria-invalid="true"',
+        page,
+    )
     assert 'id="f-channels-0-phone-error"' in page and "malformed phone number" in page
     assert 'href="#f-url"' in page, "the summary at the top links to each field"
     # as on import, checks across the catalogue (facts in conditions, relations) follow once each field is valid
@@ -149,10 +152,15 @@ def test_retire_from_the_edit_page(browser, public):
 def test_create_a_service_with_the_form(browser, public):
     olu = browser("olu")
     fields = edit_form(olu, "/admin/catalogue/new")
-    for name, value in [("id", "ca-cra-represent-a-client"), ("name.en", "Represent a Client"),
-                        ("summary.en", "Lets an accountant act for the business."), ("level", "federal"),
-                        ("applies_when.text.en", "When someone else handles your taxes."),
-                        ("channels.0.type", "online"), ("life_events", "new_business")]:
+    for name, value in [
+        ("id", "ca-cra-represent-a-client"),
+        ("name.en", "Represent a Client"),
+        ("summary.en", "Lets an accountant act for the business."),
+        ("level", "federal"),
+        ("applies_when.text.en", "When someone else handles your taxes."),
+        ("channels.0.type", "online"),
+        ("life_events", "new_business"),
+    ]:
         fields = set_field(fields, name, value)
     response = olu.post("/admin/catalogue/new", fields + [("do", "publish")])
     assert response.status_code == 303, response.text
@@ -174,7 +182,7 @@ def test_a_description_is_escaped_on_every_page(browser):
 
 
 def _draft_id(browser) -> str:
-    return re.search(r'/admin/catalogue/drafts/(\d+)', browser.get("/admin/catalogue").text).group(1)
+    return re.search(r"/admin/catalogue/drafts/(\d+)", browser.get("/admin/catalogue").text).group(1)
 
 
 def test_review_then_approve_through_pages(browser, admin_app, public):

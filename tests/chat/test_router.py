@@ -9,7 +9,10 @@ from onewindow_catalogue.database import session_scope
 
 HANDOFF = {
     "handoff": {
-        "reason": "asked_for_person", "queue": "bereavement", "urgent": False, "events": ["bereavement"],
+        "reason": "asked_for_person",
+        "queue": "bereavement",
+        "urgent": False,
+        "events": ["bereavement"],
         "facts": {"municipality": "Hamilton", "relationship_to_deceased": "spouse"},
         "consent": {"given": True, "wording": "I'll share a summary with an agent. OK?"},
     }
@@ -25,7 +28,12 @@ def test_start_greets_with_the_life_events(chat):
     welcome = body["messages"][0]
     assert welcome["sender"] == "bot" and body["owner"] == "bot"
     assert [b["payload"] for b in welcome["buttons"]] == [
-        "/new_business", "/birth", "/bereavement", "/new_to_ontario", "/other_service"]
+        "/new_business",
+        "/birth",
+        "/bereavement",
+        "/new_to_ontario",
+        "/other_service",
+    ]
     assert len(body["id"]) >= 30  # the id is the citizen's only key: unguessable
 
 
@@ -82,8 +90,10 @@ def test_agent_claims_replies_and_hands_back(chat, rasa, seeded_app):
         from bot.users import service as users
         from bot.users.models import UserCreate
 
-        agent = users.create(db_session=session, user_in=UserCreate(
-            username="ana", display_name="Ana", password="correct horse battery", role="agent"))
+        agent = users.create(
+            db_session=session,
+            user_in=UserCreate(username="ana", display_name="Ana", password="correct horse battery", role="agent"),
+        )
         case = cases.open_case_for_conversation(db_session=session, conversation_id=conversation)
         cases.claim(db_session=session, case_id=case.id, agent_id=agent.id)
         cases.reply(db_session=session, case_id=case.id, agent_id=agent.id, text="Hi, I'm Ana. Call me at 416-555-0199")
@@ -91,8 +101,9 @@ def test_agent_claims_replies_and_hands_back(chat, rasa, seeded_app):
     assert state["owner"] == "agent"
     assert state["messages"][-1]["sender"] == "agent" and "[PHONE]" in state["messages"][-1]["text"]
     with db(chat) as session:
-        cases.close(db_session=session, case_id=case.id, agent_id=agent.id, disposition="resolved_tier1",
-                    return_to_bot=True)
+        cases.close(
+            db_session=session, case_id=case.id, agent_id=agent.id, disposition="resolved_tier1", return_to_bot=True
+        )
     rasa.reply = lambda body: [{"text": "I'm back."}]
     sent_before = len(rasa.received)
     assert say(chat, conversation, "thanks").json()["owner"] == "bot"
@@ -161,8 +172,11 @@ def test_unknown_and_closed_conversations(chat):
 
 def test_huge_request_body_is_413(chat):
     conversation = start(chat)
-    response = chat.post(f"/api/conversations/{conversation}/messages", content=b'{"text": "' + b"a" * 300_000 + b'"}',
-                         headers={"content-type": "application/json"})
+    response = chat.post(
+        f"/api/conversations/{conversation}/messages",
+        content=b'{"text": "' + b"a" * 300_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 413
 
 
@@ -189,10 +203,18 @@ def test_websocket_for_unknown_conversation_is_closed(chat):
 
 
 def test_cors_lets_other_government_pages_embed_the_chat(chat):
-    response = chat.options("/api/conversations", headers={
-        "Origin": "https://www.example.on.ca", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
-    assert response.status_code == 200 and response.headers["access-control-allow-origin"] in ("*", "https://www.example.on.ca")
+    response = chat.options(
+        "/api/conversations",
+        headers={
+            "Origin": "https://www.example.on.ca",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.status_code == 200 and response.headers["access-control-allow-origin"] in (
+        "*",
+        "https://www.example.on.ca",
+    )
 
 
 def test_a_question_the_bot_could_not_place_goes_to_the_gap_report(chat, rasa):

@@ -22,8 +22,10 @@ def raw_hits(text: str) -> list:
 
 def test_no_raw_identifier_survives_anywhere(stack):
     citizen = Citizen(stack["web"])
-    reply = citizen.say("my mother died yesterday in Toronto. my SIN is 046 454 286, her health card was "
-                        "4532-281-746-AB, reach me at (416) 555-0199 or maria.lopez@example.com")
+    reply = citizen.say(
+        "my mother died yesterday in Toronto. my SIN is 046 454 286, her health card was "
+        "4532-281-746-AB, reach me at (416) 555-0199 or maria.lopez@example.com"
+    )
     assert any("didn't keep it" in m["text"] for m in reply["messages"])
     handed = citizen.say(payload="/request_human")
     handed = citizen.say(payload=button(handed, "/affirm")["payload"])
