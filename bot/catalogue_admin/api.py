@@ -4,7 +4,7 @@ organisations' services (403 naming the organisation); every step is audited."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -148,6 +148,34 @@ def get_service(
     }
 
 
+def _change(
+    request: Request,
+    db_session: Session,
+    signed_in: SignedIn,
+    organisations: List[Optional[str]],
+    service_id: str,
+    action: str,
+    publish: bool,
+    make_draft: Callable[[Dict[str, Any]], Any],
+    created: bool = False,
+) -> JSONResponse:
+    """One change to a service: check who may make it, write the draft, then publish it or send it
+    to review. A refusal or an invalid draft becomes an HTTP error (and is audited by `_http`)."""
+    author = {"author": signed_in.user.username, "author_id": signed_in.user.id}
+    try:
+        ensure_can_edit(db_session, signed_in, organisations, service_id, action)
+        draft = make_draft(author)
+        outcome = finish(db_session, signed_in, draft, publish, _settings(request).require_review)
+    except (Refused, drafts.DraftError) as error:
+        raise _http(error, db_session, signed_in, organisations[0]) from None
+    return _outcome_response(db_session, outcome, created=created)
+
+
+def _organisation_of(data: Mapping[str, Any]) -> Optional[str]:
+    organisation = data.get("organisation")
+    return organisation if isinstance(organisation, str) else None
+
+
 @router.post("/services", status_code=201, summary="Create a service (a draft, or published with publish=true)")
 def create_service(
     body: DraftIn,
@@ -155,22 +183,20 @@ def create_service(
     signed_in: SignedIn = Depends(owner),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    organisation = body.data.get("organisation") if isinstance(body.data.get("organisation"), str) else None
     service_id = str(body.data.get("id") or "new")[:128]
-    try:
-        ensure_can_edit(db_session, signed_in, [organisation], service_id, "create")
-        draft = drafts.save_draft(
-            db_session=db_session,
-            data=body.data,
-            base_version=None,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
-            note=body.note,
-        )
-        outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
-    except (Refused, drafts.DraftError) as error:
-        raise _http(error, db_session, signed_in, organisation) from None
-    return _outcome_response(db_session, outcome, created=True)
+    return _change(
+        request,
+        db_session,
+        signed_in,
+        [_organisation_of(body.data)],
+        service_id,
+        "create",
+        body.publish,
+        lambda author: drafts.save_draft(
+            db_session=db_session, data=body.data, base_version=None, note=body.note, **author
+        ),
+        created=True,
+    )
 
 
 @router.put("/services/{service_id}", summary="Save your draft of a service (and publish it with publish=true)")
@@ -181,25 +207,24 @@ def save_service(
     signed_in: SignedIn = Depends(owner),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    published = drafts.current(db_session=db_session, service_id=service_id)
-    if published is None:
-        raise HTTPException(404, f"No service {service_id[:128]!r}.")
-    new_org = body.data.get("organisation") if isinstance(body.data.get("organisation"), str) else None
-    try:
-        ensure_can_edit(db_session, signed_in, [published.organisation, new_org], service_id, "edit")
-        draft = drafts.save_draft(
+    published = _published_or_404(db_session, service_id)
+    return _change(
+        request,
+        db_session,
+        signed_in,
+        [published.organisation, _organisation_of(body.data)],
+        service_id,
+        "edit",
+        body.publish,
+        lambda author: drafts.save_draft(
             db_session=db_session,
             data=body.data,
             base_version=body.base_version,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
             service_id=service_id,
             note=body.note,
-        )
-        outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
-    except (Refused, drafts.DraftError) as error:
-        raise _http(error, db_session, signed_in, published.organisation) from None
-    return _outcome_response(db_session, outcome)
+            **author,
+        ),
+    )
 
 
 @router.post("/services/{service_id}/retire", summary="Retire a service: it leaves every bundle")
@@ -211,20 +236,18 @@ def retire_service(
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
     published = _published_or_404(db_session, service_id)
-    try:
-        ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "retire")
-        draft = drafts.retire_draft(
-            db_session=db_session,
-            service_id=service_id,
-            base_version=body.base_version,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
-            note=body.note,
-        )
-        outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
-    except (Refused, drafts.DraftError) as error:
-        raise _http(error, db_session, signed_in, published.organisation) from None
-    return _outcome_response(db_session, outcome)
+    return _change(
+        request,
+        db_session,
+        signed_in,
+        [published.organisation],
+        service_id,
+        "retire",
+        body.publish,
+        lambda author: drafts.retire_draft(
+            db_session=db_session, service_id=service_id, base_version=body.base_version, note=body.note, **author
+        ),
+    )
 
 
 @router.post("/services/{service_id}/rollback", summary="Bring back an earlier published version")
@@ -238,20 +261,25 @@ def rollback_service(
     published = _published_or_404(db_session, service_id)
     try:
         old = drafts.get_version(db_session=db_session, service_id=service_id, number=body.to_version)
-        ensure_can_edit(db_session, signed_in, [published.organisation, old.organisation], service_id, "rollback")
-        draft = drafts.rollback_draft(
+    except drafts.DraftError as error:
+        raise _http(error, db_session, signed_in, published.organisation) from None
+    return _change(
+        request,
+        db_session,
+        signed_in,
+        [published.organisation, old.organisation],
+        service_id,
+        "rollback",
+        body.publish,
+        lambda author: drafts.rollback_draft(
             db_session=db_session,
             service_id=service_id,
             to_version=body.to_version,
             base_version=body.base_version,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
             note=body.note,
-        )
-        outcome = finish(db_session, signed_in, draft, body.publish, _settings(request).require_review)
-    except (Refused, drafts.DraftError) as error:
-        raise _http(error, db_session, signed_in, published.organisation) from None
-    return _outcome_response(db_session, outcome)
+            **author,
+        ),
+    )
 
 
 @router.get("/services/{service_id}/versions", summary="Every published version, newest first")
