@@ -12,6 +12,11 @@ Two modes:
   municipality names ("King", "Tiny") need a capital and a place word;
 - answer (the reply to one question about one fact): those requirements are
   relaxed, since the question supplies the context.
+
+Besides phrases, a message settles facts by position: a place right after an
+event's verb says where it happened ("born in Mexico": born_in_ontario=false,
+`place_after`), and a date next to one event's words is that event's date
+("my dad died on March 3rd": death_date, `dates`), read in Ontario time.
 """
 
 from __future__ import annotations

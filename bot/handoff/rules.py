@@ -47,6 +47,7 @@ class _Case:
     kind: str
     patterns: Tuple[re.Pattern, ...]
     entities: Tuple[Tuple[str, str], ...]
+    unless: Tuple[re.Pattern, ...] = ()  # the text says it is not this case after all ("he was 24")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def load_config(path: Path = CASES_PATH) -> _Config:
             kind=str(case["kind"]),
             patterns=tuple(_compile(p) for p in case.get("patterns") or []),
             entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
+            unless=tuple(_compile(p) for p in case.get("unless") or []),
         )
         for case in data.get("cases") or []
     )
@@ -134,6 +136,8 @@ def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optio
     clean = (text or "").replace("\u2019", "'")[:5000]
     values = _entity_values(entities)
     for case in load_config().cases:
+        if clean and any(p.search(clean) for p in case.unless):
+            continue
         if any(values.get(name) == value for name, value in case.entities):
             return f"{COMPLEX_CASE}:{case.kind}"
         if clean and any(p.search(clean) for p in case.patterns):

@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -111,6 +111,7 @@ class SafetyDetector:
         }
         lists = {name: [str(w) for w in words] for name, words in (config.get("lists") or {}).items()}
         self.confirm_words = {str(w).lower() for w in config.get("confirm_words") or []}
+        self.veto_window = int((config.get("settings") or {}).get("veto_window", 6))
         self.matcher = Matcher(self.nlp.vocab)
         self.vetoes = Matcher(self.nlp.vocab)
         self.order: List[str] = []
@@ -152,14 +153,22 @@ class SafetyDetector:
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 hits = self.matcher(doc)
-                vetoed = {strings[m].split("|")[0] for m, _, _ in self.vetoes(doc)}
+                vetoes = [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
             for match_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
                 kind = strings[match_id].split("|")[0]
-                if kind in vetoed or kind in found:
+                if kind in found or self._vetoed(kind, start, end, vetoes):
                     continue
                 matched = " ".join(w for w in words[start:end] if w != END)
                 found[kind] = SafetySignal(kind, matched)
         return [found[k] for k in self.order if k in found]
+
+    def _vetoed(self, kind: str, start: int, end: int, vetoes: Sequence[Tuple[str, int, int]]) -> bool:
+        """A veto speaks about the words near it: "had a heart attack last year" is a past event, but
+        in "opened my restaurant last week ... strong gas smell in the kitchen" the time is the shop's."""
+        return any(
+            v_kind == kind and v_start - end <= self.veto_window and start - v_end <= self.veto_window
+            for v_kind, v_start, v_end in vetoes
+        )
 
     def detect(self, text: str) -> Optional[SafetySignal]:
         signals = self.detect_all(text)

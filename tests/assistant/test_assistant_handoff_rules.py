@@ -137,3 +137,43 @@ def test_look_alikes_of_complex_cases(text):
 def test_asking_whether_there_is_a_person():
     assert asks_for_person("Is there a person I can chat with? I am new in Canada")
     assert not asks_for_person("is there a person who handles passports at ServiceOntario")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son passed away suddenly, he was 24",
+        "my adult son died of an overdose",
+        "My daughter died giving birth at Hamilton General. The baby survived",
+    ],
+)
+def test_a_grown_child_is_not_a_child_death(text):
+    assert complex_case_reason(text, [{"entity": "relationship_to_deceased", "value": "parent"}]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent please. My mother died",
+        "agent",
+        "He's the executor and won't show us anything. Who can I talk to?",
+        "I need someone to look at this.",
+        "Could you connect me with someone from the bereavement team?",
+        "Je préfère parler à quelqu'un en français",
+    ],
+)
+def test_more_ways_of_asking_for_a_person(text):
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who can I talk to about a parking ticket",
+        "my real estate agent please help",
+        "the agent said no",
+        "agent: caller arrived from Ukraine last month",  # a contact-centre agent's note
+    ],
+)
+def test_mentions_of_agents_are_not_requests(text):
+    assert not asks_for_person(text)

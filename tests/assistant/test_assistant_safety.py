@@ -48,6 +48,8 @@ CRISES = [
     ("my brother is passed out on the floor", "medical"),
     ("my mom just died in front of me and my brother is passed out too, I think it's the gas", "medical"),
     ("my landlord changed the locks and all my stuff is inside", "shelter"),
+    ("strong gas smell in the kitchen of the restaurant I opened last week, all the burners are off", "danger"),
+    ("Caller says she took a bottle of pills about twenty minutes ago, right after her son's funeral.", "medical"),
 ]
 
 LOOK_ALIKES = [
