@@ -4,7 +4,7 @@ and review, history with diff and roll back, and the upkeep reports."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -235,9 +235,7 @@ async def create(
             db_session=db_session,
             data=entry,
             base_version=None,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
-            note=str(form.get("change_note") or "")[:1000] or None,
+            **_author(signed_in, form),
         )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
@@ -312,10 +310,8 @@ async def save(
             db_session=db_session,
             data=entry,
             base_version=base_version,
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
             service_id=service_id,
-            note=str(form.get("change_note") or "")[:1000] or None,
+            **_author(signed_in, form),
         )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
@@ -411,28 +407,27 @@ def _int(value: Any) -> Optional[int]:
 # ------------------------------------------------------------------ retire, history, roll back
 
 
-@router.post(BASE + "/services/{service_id}/retire", response_class=HTMLResponse)
-async def retire(
-    service_id: str,
+def _author(signed_in: SignedIn, form: Any) -> Dict[str, Any]:
+    """Who makes a change, and their note (the form's change note)."""
+    note = str(form.get("change_note") or "")[:1000] or None
+    return {"author": signed_in.user.username, "author_id": signed_in.user.id, "note": note}
+
+
+def _publish_from_history(
     request: Request,
-    signed_in: SignedIn = Depends(owner_form),
-    db_session: Session = Depends(get_db_session, scope="function"),
-):
-    form = await request.form()
-    published = drafts.current(db_session=db_session, service_id=service_id)
-    if published is None:
-        raise HTTPException(404, f"No service {service_id[:128]!r}.")
+    db_session: Session,
+    signed_in: SignedIn,
+    published: Any,
+    action: str,
+    organisations: List[Optional[str]],
+    make_draft: Callable[[], Any],
+) -> Response:
+    """Retire or roll back from the history page: published at once (or sent to review); a refusal,
+    a conflict or an invalid catalogue is shown on the history page."""
+    service_id = published.service_id
     try:
-        ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "retire")
-        draft = drafts.retire_draft(
-            db_session=db_session,
-            service_id=service_id,
-            base_version=_int(form.get("base_version")),
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
-            note=str(form.get("change_note") or "") or None,
-        )
-        outcome = finish(db_session, signed_in, draft, True, _settings(request).require_review)
+        ensure_can_edit(db_session, signed_in, organisations, service_id, action)
+        outcome = finish(db_session, signed_in, make_draft(), True, _settings(request).require_review)
     except Refused as error:
         return _refused(request, signed_in, error.message)
     except drafts.VersionConflict as error:
@@ -444,6 +439,33 @@ async def retire(
             request, db_session, signed_in, service_id, None, None, status=409, errors=messages or [str(error)]
         )
     return _after(db_session, outcome, service_id)
+
+
+@router.post(BASE + "/services/{service_id}/retire", response_class=HTMLResponse)
+async def retire(
+    service_id: str,
+    request: Request,
+    signed_in: SignedIn = Depends(owner_form),
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
+    form = await request.form()
+    published = drafts.current(db_session=db_session, service_id=service_id)
+    if published is None:
+        raise HTTPException(404, f"No service {service_id[:128]!r}.")
+    return _publish_from_history(
+        request,
+        db_session,
+        signed_in,
+        published,
+        "retire",
+        [published.organisation],
+        lambda: drafts.retire_draft(
+            db_session=db_session,
+            service_id=service_id,
+            base_version=_int(form.get("base_version")),
+            **_author(signed_in, form),
+        ),
+    )
 
 
 @router.get(BASE + "/services/{service_id}/history", response_class=HTMLResponse)
@@ -513,27 +535,21 @@ async def rollback(
     to_version = _int(form.get("to_version"))
     if published is None or to_version is None:
         raise HTTPException(404, "No such service or version.")
-    try:
-        ensure_can_edit(db_session, signed_in, [published.organisation], service_id, "rollback")
-        draft = drafts.rollback_draft(
+    return _publish_from_history(
+        request,
+        db_session,
+        signed_in,
+        published,
+        "rollback",
+        [published.organisation],
+        lambda: drafts.rollback_draft(
             db_session=db_session,
             service_id=service_id,
             to_version=to_version,
             base_version=_int(form.get("base_version")),
-            author=signed_in.user.username,
-            author_id=signed_in.user.id,
-            note=str(form.get("change_note") or "") or None,
-        )
-        outcome = finish(db_session, signed_in, draft, True, _settings(request).require_review)
-    except Refused as error:
-        return _refused(request, signed_in, error.message)
-    except drafts.VersionConflict as error:
-        conflict_recorded(db_session, signed_in, error, published.organisation)
-        return _history_page(request, db_session, signed_in, service_id, None, None, 409, [str(error)])
-    except drafts.DraftError as error:
-        messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
-        return _history_page(request, db_session, signed_in, service_id, None, None, 409, messages)
-    return _after(db_session, outcome, service_id)
+            **_author(signed_in, form),
+        ),
+    )
 
 
 # ------------------------------------------------------------------ drafts and review

@@ -227,3 +227,19 @@ def test_review_and_gap_pages(browser, admin_app):
         audit.record_unmatched(session, "How do I register my  boat? call me at 416-555-0199", "phone")
     gaps = olu.get("/admin/catalogue/gaps").text
     assert "register my boat" in gaps and "416-555-0199" not in gaps and "chat, phone" in gaps
+
+
+def test_retire_and_rollback_refusals_show_on_the_page(browser, api):
+    olu = browser("olu")
+    url = f"/admin/catalogue/services/{SC_SERVICE}"
+    fields = form_fields(browser("sam").get(url).text, f"{url}/retire")
+    refused = olu.post(f"{url}/retire", fields)  # another organisation's service
+    assert refused.status_code == 403
+    olu.post(EDIT, set_field(edit_form(olu), "summary.en", "Version two.") + [("do", "publish")])
+    stale = [
+        (k, "1" if k == "base_version" else v)
+        for k, v in form_fields(olu.get(f"{EDIT}/history").text, f"{EDIT}/rollback")
+    ]
+    conflict = olu.post(f"{EDIT}/rollback", stale)
+    assert conflict.status_code == 409
+    assert api("olu").service(CRA_SERVICE)["data"]["summary"]["en"] == "Version two.", "nothing rolled back"
