@@ -111,7 +111,9 @@ class SafetyDetector:
         }
         lists = {name: [str(w) for w in words] for name, words in (config.get("lists") or {}).items()}
         self.confirm_words = {str(w).lower() for w in config.get("confirm_words") or []}
-        self.veto_window = int((config.get("settings") or {}).get("veto_window", 6))
+        settings = config.get("settings") or {}
+        self.veto_window = int(settings.get("veto_window", 6))
+        self.immediate = [tuple(str(phrase).lower().split()) for phrase in settings.get("immediate") or []]
         self.matcher = Matcher(self.nlp.vocab)
         self.vetoes = Matcher(self.nlp.vocab)
         self.order: List[str] = []
@@ -153,7 +155,9 @@ class SafetyDetector:
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 hits = self.matcher(doc)
-                vetoes = [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
+                vetoes = (
+                    [] if self._immediate(words) else [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
+                )
             for match_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
                 kind = strings[match_id].split("|")[0]
                 if kind in found or self._vetoed(kind, start, end, vetoes):
@@ -161,6 +165,10 @@ class SafetyDetector:
                 matched = " ".join(w for w in words[start:end] if w != END)
                 found[kind] = SafetySignal(kind, matched)
         return [found[k] for k in self.order if k in found]
+
+    def _immediate(self, words: Sequence[str]) -> bool:
+        """The sentence says it is happening now ("right now", "tonight"): nothing in it is a past story."""
+        return any(tuple(words[i : i + len(phrase)]) == phrase for phrase in self.immediate for i in range(len(words)))
 
     def _vetoed(self, kind: str, start: int, end: int, vetoes: Sequence[Tuple[str, int, int]]) -> bool:
         """A veto speaks about the words near it: "had a heart attack last year" is a past event, but

@@ -117,6 +117,9 @@ def test_a_person_mentioned_is_not_a_request():
         ("twins born at 30 weeks, one made it, one died after 2 days", "complex_case:stillbirth_or_child_death"),
         ("Our son died last month, he was six.", "complex_case:stillbirth_or_child_death"),
         ("Our baby arrived in Montreal while we were visiting family", "complex_case:birth_outside_ontario"),
+        ("my husband registered our son's name without asking me", "complex_case:birth_registration_dispute"),
+        ("Two wills turned up and my cousins are threatening to go to court", "complex_case:estate_dispute"),
+        ("My application for Starter Company Plus was rejected", "complex_case:refused_application"),
     ],
 )
 def test_complex_cases_in_other_words(text, reason):
@@ -128,6 +131,8 @@ def test_complex_cases_in_other_words(text, reason):
     [
         "I will dispute the parking ticket",  # "will" the verb, not a will
         "my will is simple, I want to make sure the estate is handled",
+        "what name should I put on the application, I never agreed to the fee",
+        "my wife gave birth yesterday at Victoria Hospital in London",  # a hospital, not Victoria BC
     ],
 )
 def test_look_alikes_of_complex_cases(text):

@@ -50,6 +50,12 @@ CRISES = [
     ("my landlord changed the locks and all my stuff is inside", "shelter"),
     ("strong gas smell in the kitchen of the restaurant I opened last week, all the burners are off", "danger"),
     ("Caller says she took a bottle of pills about twenty minutes ago, right after her son's funeral.", "medical"),
+    ("the shop they opened last month, he is threatening him with a knife right now", "danger"),
+    ("theres smoke coming into my apartment from the hallway", "danger"),
+    ("CO alarm going off and two of my staff are dizzy", "danger"),
+    ("landlord throw us out today, me and kids on street tonight", "shelter"),
+    ("caller states her father died yesterday and that she intends to end her own life tonight", "suicide"),
+    ("There's a man lying on the sidewalk, he's not moving", "medical"),
 ]
 
 LOOK_ALIKES = [
@@ -80,6 +86,9 @@ LOOK_ALIKES = [
     "I passed out at work last year, can I still drive?",
     "it's the gas bill I need help with",
     "we're fighting over Mom's will and my brother changed the locks on her house",
+    "Last winter we had a gas leak at our house. The insurer wants a fire department report",
+    "I put my stuff out on the curb today for garbage",
+    "my dad died of a heart attack last year, what do I do now?",
 ]
 
 
