@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 import yaml
 
-from bot.components.dates import find_date
+from bot.components.dates import find_date, local_today
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
 
@@ -130,11 +130,13 @@ class FactMatcher:
         # dates said in passing: {fact: (word list, past)}
         self.date_facts: Dict[str, Tuple[str, bool]] = {}
         for fact, spec in (cues.get("dates") or {}).items():
-            words = self._context_ref((spec or {}).get("words"), f"dates|{fact}")
-            if not words:
-                raise ValueError(f"fact_cues.yml: dates.{fact} needs words")
-            self.date_facts[str(fact)] = (words, bool(spec.get("past", False)))
+            if not isinstance(spec, Mapping) or not spec.get("words"):
+                raise ValueError(f"fact_cues.yml: dates.{fact} needs words (and optionally past: true)")
+            words = self._context_ref(spec["words"], f"dates|{fact}")
+            self.date_facts[str(fact)] = (str(words), bool(spec.get("past", False)))
         self.date_breaks = {w.lower() for w in _as_list(settings.get("date_breaks"))}
+
+        self.place_after_groups = [g for g in self.groups.values() if g.place_after]
 
         muni = cues.get("municipality") or {}
         self.ambiguous = {w.lower() for w in _as_list(muni.get("ambiguous"))}
@@ -424,6 +426,7 @@ class FactMatcher:
         """ "my dad died on March 3rd": a date in the same stretch of text (up to a `date_breaks`
         token) as the words of exactly one date fact is that fact's value, as an ISO date."""
         found: List[FactMention] = []
+        today = today or local_today()  # once per message, not once per stretch of text
         bounds = [0] + [t.i + 1 for t in doc if t.lower_ in self.date_breaks] + [len(doc)]
         for start, end in zip(bounds, bounds[1:], strict=False):
             facts = [
@@ -456,9 +459,7 @@ class FactMatcher:
         """ "born in Mexico", "had my son at a hospital in Buffalo", "died in Hamilton": a place
         a few words after the event's verb, in the same clause, says where it happened."""
         found: List[_Raw] = []
-        for group in self.groups.values():
-            if not group.place_after:
-                continue
+        for group in self.place_after_groups:
             for _, verb_end in context.get(group.place_after, []):
                 for start, end in places[group.place]:
                     gap = [t.lower_ for t in doc[verb_end:start]]

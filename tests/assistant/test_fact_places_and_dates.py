@@ -150,3 +150,11 @@ def test_relative_dates_are_read_in_ontario_time():
     today = local_today(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc))
     assert today == dt.date(2026, 11, 23)
     assert parse_date("yesterday", today) == dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("spec", [None, ["died"], {"past": True}])
+def test_a_malformed_dates_entry_is_refused_clearly(spec):
+    from bot.components.fact_matcher import FactMatcher
+
+    with pytest.raises(ValueError, match="dates.death_date needs words"):
+        FactMatcher({"dates": {"death_date": spec}}, [])
