@@ -67,6 +67,7 @@ def _message(tracker: Tracker) -> Dict[str, Any]:
         "intent": ((latest.get("intent") or {}).get("name")) or "",
         "text": latest.get("text") or "",
         "entities": list(latest.get("entities") or []),
+        "signals": latest.get("handoff_signals") if isinstance(latest.get("handoff_signals"), dict) else None,
     }
 
 
@@ -130,7 +131,12 @@ class ActionRecogniseEvents(Action):
         conv.prune_facts(snapshot, state)
         changed = conv.merge_entities(snapshot, state, message["entities"])
         handoff = decide(
-            message["intent"], message["text"], message["entities"], state.events, queues=_queues(snapshot)
+            message["intent"],
+            message["text"],
+            message["entities"],
+            state.events,
+            queues=_queues(snapshot),
+            signals=message["signals"],
         )
         complex_case = handoff.needed and (handoff.reason or "").startswith(COMPLEX_CASE)
         offer = handoff.needed and handoff.reason != URGENT  # a complex case, or asked for a person
@@ -394,6 +400,7 @@ class ActionReferral(Action):
                 tracker.get_slot("life_events") or [],
                 failed_understanding_count=streak,
                 queues=_queues(snapshot),
+                signals=message["signals"],
             )
             events += [
                 SlotSet("handoff_reason", handoff.reason or "not_understood"),
@@ -458,6 +465,7 @@ class ActionOfferHandoff(Action):
             message["entities"],
             events_known,
             queues=_queues(snapshot),
+            signals=message["signals"],
         )
         reason = handoff.reason or "asked_for_person"
         previous = tracker.get_slot("handoff_reason") or ""

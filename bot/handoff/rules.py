@@ -48,6 +48,7 @@ class _Case:
     patterns: Tuple[re.Pattern, ...]
     entities: Tuple[Tuple[str, str], ...]
     unless: Tuple[re.Pattern, ...] = ()  # the text says it is not this case after all ("he was 24")
+    contradicted_by: Tuple[Tuple[str, str], ...] = ()  # facts that rule out a learned guess of this case
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def load_config(path: Path = CASES_PATH) -> _Config:
             patterns=tuple(_compile(p) for p in case.get("patterns") or []),
             entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
             unless=tuple(_compile(p) for p in case.get("unless") or []),
+            contradicted_by=tuple((str(k), str(v).lower()) for k, v in (case.get("contradicted_by") or {}).items()),
         )
         for case in data.get("cases") or []
     )
@@ -145,6 +147,26 @@ def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optio
     return None
 
 
+def learned_reason(
+    signals: Optional[Mapping[str, Any]], text: Optional[str] = None, entities: Entities = None
+) -> Optional[str]:
+    """The HandoffClassifier's reason as a handoff reason (`asked_for_person`, `complex_case:<kind>`), or None
+    when there is none or the case's `unless` patterns or `contradicted_by` facts rule it out."""
+    reason = str((signals or {}).get("reason") or "")
+    if not reason or reason == "none":
+        return None
+    if reason == "asks_for_person":
+        return ASKED_FOR_PERSON
+    case = next((c for c in load_config().cases if c.kind == reason), None)
+    if case is None:
+        return None
+    clean = (text or "").replace("\u2019", "'")[:5000]
+    values = _entity_values(entities)
+    if any(p.search(clean) for p in case.unless) or any(values.get(k) == v for k, v in case.contradicted_by):
+        return None
+    return f"{COMPLEX_CASE}:{reason}"
+
+
 def asks_for_person(text: Optional[str]) -> bool:
     """The message asks for a person in so many words (complex_cases.yml `asks_for_person`)."""
     clean = (text or "").replace("\u2019", "'")[:5000]
@@ -169,11 +191,15 @@ def decide(
     events: Sequence[str],
     failed_understanding_count: int = 0,
     queues: Optional[Mapping[str, str]] = None,
+    signals: Optional[Mapping[str, Any]] = None,
 ) -> Handoff:
     """Whether to hand over to a person, why, and to which queue.
 
     Reasons: `urgent` (crisis: intent or safety patterns), `asked_for_person`,
     `complex_case:<kind>`, `not_understood` (failed understandings in a row).
+    The rules in complex_cases.yml come first; where they are silent, the
+    HandoffClassifier's `reason` (`signals`, the parse's `handoff_signals`) is
+    taken, so wording nobody wrote down still reaches a person.
     The queue is `priority` when urgent, else the first life event's queue,
     else `general`.
     """
@@ -185,7 +211,7 @@ def decide(
         return Handoff(True, URGENT, queue_for(events, urgent=True, queues=queues), True)
     if intent_name == REQUEST_HUMAN_INTENT or asks_for_person(text):
         return Handoff(True, ASKED_FOR_PERSON, queue_for(events, queues=queues), False)
-    reason = complex_case_reason(text, entities)
+    reason = complex_case_reason(text, entities) or learned_reason(signals, text, entities)
     if reason:
         return Handoff(True, reason, queue_for(events, queues=queues), False)
     if failed_understanding_count >= config.not_understood_after:
@@ -193,4 +219,4 @@ def decide(
     return Handoff(False)
 
 
-__all__: List[str] = ["Handoff", "asks_for_person", "complex_case_reason", "decide", "queue_for"]
+__all__: List[str] = ["Handoff", "asks_for_person", "complex_case_reason", "decide", "learned_reason", "queue_for"]

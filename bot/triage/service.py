@@ -96,7 +96,7 @@ def triage(
     intent = parse.get("intent") or {}
     safety = detect(text)
     urgent = safety is not None or intent.get("name") == "crisis"
-    handoff = decide(intent.get("name"), text, entities, event_ids)
+    handoff = decide(intent.get("name"), text, entities, event_ids, signals=parse.get("handoff_signals"))
     bundle = build_bundle(snapshot, event_ids, facts, lang=lang) if event_ids else {"services": [], "questions": []}
     return {
         "text": text,
