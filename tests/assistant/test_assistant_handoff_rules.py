@@ -182,3 +182,36 @@ def test_more_ways_of_asking_for_a_person(text):
 )
 def test_mentions_of_agents_are_not_requests(text):
     assert not asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("the co-executor refuses to sign anything and we're stuck", "complex_case:estate_dispute"),
+        ("our daughter was 9, the accident was last month", "complex_case:stillbirth_or_child_death"),
+        ("we are adopting a boy from Colombia next spring", "complex_case:birth_outside_ontario"),
+        ("my PR card was stolen with my wallet", "complex_case:immigration_status_problem"),
+        ("grandpa died in Manila while visiting family", "complex_case:death_outside_ontario"),
+    ],
+)
+def test_complex_cases_said_in_other_words(text, reason):
+    assert complex_case_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text", ["my son was 5 when my mother died", "PR card expiring soon, been here since 2017", "my dad died in Milton"]
+)
+def test_their_look_alikes_are_not_complex(text):
+    assert complex_case_reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there anybody we could actually speak with",
+        "caller wants a supervisor? no: speak to a manager please",
+        "going in circles here. AGENT. please",
+    ],
+)
+def test_asking_for_a_person_in_other_words(text):
+    assert asks_for_person(text)

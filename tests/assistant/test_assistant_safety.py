@@ -189,3 +189,29 @@ def test_a_past_death_does_not_silence_a_present_emergency():
 
     assert detect("my dad died last week and now my mom took a bunch of pills and won't wake up").kind == "medical"
     assert detect("my husband passed away on sunday and now i need his death certificate") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("swallowed a whole bottle of advil twenty minutes ago", "medical"),
+        ("ive been cutting again", "suicide"),
+        ("my husband smashed the door right beside my face", "violence"),
+        ("he keeps throwing things at me", "violence"),
+    ],
+)
+def test_overdose_self_harm_and_intimidation_said_plainly(text, kind):
+    signal = detect(text)
+    assert signal is not None and signal.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we are cutting costs again this year",
+        "i took my tylenol this morning",
+        "our son was born not breathing, he is 3 now",
+    ],
+)
+def test_look_alikes_of_those_are_not_crises(text):
+    assert detect(text) is None
