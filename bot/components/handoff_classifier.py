@@ -42,6 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.components.shared import user_text
+from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
 SIGNALS_KEY = "handoff_signals"
 METADATA_KEY = "handoff"
@@ -65,16 +66,14 @@ def metadata_reason(message: Message) -> Optional[str]:
     """The `handoff` metadata of a training example (the example's own, else its intent block's)."""
     metadata = message.get(METADATA) or {}
     for level in (METADATA_EXAMPLE, METADATA_INTENT):
-        value = (metadata.get(level) or {}).get(METADATA_KEY) if isinstance(metadata.get(level), dict) else None
-        if value:
-            return str(value)
+        block = metadata.get(level)
+        if isinstance(block, dict) and block.get(METADATA_KEY):
+            return str(block[METADATA_KEY])
     return None
 
 
 def rule_reason(text: str, intent: str) -> str:
     """What the hand-written rules say of an example that has no `handoff` metadata."""
-    from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
-
     if intent == REQUEST_HUMAN_INTENT or asks_for_person(text):
         return ASKS_FOR_PERSON
     reason = complex_case_reason(text)

@@ -128,6 +128,11 @@ def _entity_values(entities: Entities) -> Dict[str, str]:
     return values
 
 
+def _clean(text: Optional[str]) -> str:
+    """The text as the patterns expect it: apostrophes straight, at most 5 000 characters."""
+    return (text or "").replace("\u2019", "'")[:5000]
+
+
 def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optional[str]:
     """`complex_case:<kind>` when self-service cannot settle this, else None.
 
@@ -135,7 +140,7 @@ def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optio
     no_identity_documents, birth_outside_ontario, death_outside_ontario,
     immigration_status_problem, refused_application.
     """
-    clean = (text or "").replace("\u2019", "'")[:5000]
+    clean = _clean(text)
     values = _entity_values(entities)
     for case in load_config().cases:
         if clean and any(p.search(clean) for p in case.unless):
@@ -160,7 +165,7 @@ def learned_reason(
     case = next((c for c in load_config().cases if c.kind == reason), None)
     if case is None:
         return None
-    clean = (text or "").replace("\u2019", "'")[:5000]
+    clean = _clean(text)
     values = _entity_values(entities)
     if any(p.search(clean) for p in case.unless) or any(values.get(k) == v for k, v in case.contradicted_by):
         return None
@@ -169,7 +174,7 @@ def learned_reason(
 
 def asks_for_person(text: Optional[str]) -> bool:
     """The message asks for a person in so many words (complex_cases.yml `asks_for_person`)."""
-    clean = (text or "").replace("\u2019", "'")[:5000]
+    clean = _clean(text)
     return bool(clean) and any(p.search(clean) for p in load_config().person_requests)
 
 
