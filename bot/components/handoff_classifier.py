@@ -20,6 +20,14 @@ It writes `handoff_signals` to the parse: {urgent, urgent_confidence, reason, re
 `urgent` and `reason` are set only when the probability clears the component's threshold
 (config.yml). SafetyOverride and bot.handoff.decide() use them only where the rules are silent,
 so a rule's decision is never undone by the model.
+
+It also checks a `request_human` top intent, which DIET ranks high for short messages it cannot
+place ("does dad's OHIP card need to be sent back somewhere now": after LifeEventRecogniser drops
+the bereavement nothing supports, request_human is what is left). Below `request_confirm_below`, the
+guess stands only if someone confirms it: the rules' ways of asking for a person, a complex case
+in the rules, or this component's own reason. Otherwise the intent is dropped from the top (the
+ranking renormalised without it), and FallbackClassifier, after this component, judges the rest.
+A button's `/request_human` payload never reaches the pipeline, so it is never dropped.
 """
 
 from __future__ import annotations
@@ -34,14 +42,23 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_EXAMPLE, METADATA_INTENT, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    METADATA,
+    METADATA_EXAMPLE,
+    METADATA_INTENT,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot.components.shared import user_text
+from bot.components.shared import renormalised, user_text
 from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
 SIGNALS_KEY = "handoff_signals"
@@ -110,6 +127,7 @@ class HandoffClassifier(GraphComponent):
             "C": 16.0,  # inverse regularisation strength of both regressions
             "max_iter": 2000,
             "random_seed": 42,
+            "request_confirm_below": 0.8,  # a request_human below this needs a confirmation
         }
 
     def __init__(
@@ -203,9 +221,25 @@ class HandoffClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = user_text(message)
-            if text is not None and self.models:
-                message.set(SIGNALS_KEY, self.signals(text[:MAX_CHARS]), add_to_output=True)
+            if text is None or not self.models:
+                continue
+            signals = self.signals(text[:MAX_CHARS])
+            message.set(SIGNALS_KEY, signals, add_to_output=True)
+            if self._unconfirmed_request(message, text, signals):
+                rest = renormalised(list(message.get(INTENT_RANKING_KEY) or []), lambda n: n != REQUEST_HUMAN_INTENT)
+                if rest:
+                    message.set(INTENT, dict(rest[0]), add_to_output=True)
+                    message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
         return messages
+
+    def _unconfirmed_request(self, message: Message, text: str, signals: Dict[str, Any]) -> bool:
+        """An unsure `request_human`, with nothing else saying the person wants a person."""
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) != REQUEST_HUMAN_INTENT:
+            return False
+        if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= float(self.component_config["request_confirm_below"]):
+            return False
+        return not (signals.get("reason") or asks_for_person(text) or complex_case_reason(text))
 
 
 __all__: Sequence[str] = ("HandoffClassifier", "SIGNALS_KEY", "labels", "metadata_reason")

@@ -14,7 +14,9 @@ Cues (per event, see the YAML header):
 - veto: blocks the event's strong cues in the same clause and its weak cues
   anywhere in the message (pets, things or businesses that "die", figurative
   uses, an adult's own birth certificate, closing a business, a move within
-  Ontario or out of it, a long-settled resident...).
+  Ontario or out of it, a long-settled resident...);
+- overrule: a veto for the whole message, strong cues included (a
+  miscarriage: the maternity leave it mentions is no birth).
 
 Decision for each event e, with S(e) = DIET's probability mass for e (sum of
 the confidences of every ranked intent containing e, e.g. "birth" and
@@ -57,6 +59,7 @@ from bot.once import process_wide
 EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
 NEW_TO_ONTARIO = "new_to_ontario"
 STRONG, WEAK, VETO = "strong", "weak", "veto"
+OVERRULE = "overrule"  # a veto for the whole message, not just its clause
 CUES_PATH = Path(__file__).with_name("life_event_cues.yml")
 FACT_CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 SPLIT = "+"
@@ -111,7 +114,7 @@ class Decision:
 @dataclass(frozen=True)
 class _Rule:
     key: str
-    kind: str  # strong | weak | veto | ignore
+    kind: str  # strong | weak | veto | overrule | ignore
     events: FrozenSet[str]
     entry: str
 
@@ -202,7 +205,7 @@ class LifeEventMatcher:
                 self._add(entry, VETO, events)
         for event, spec in (cues.get("events") or {}).items():
             _check_events({event}, "events")
-            for kind in (STRONG, WEAK, VETO):
+            for kind in (STRONG, WEAK, VETO, OVERRULE):
                 for entry in _as_list((spec or {}).get(kind)):
                     self._add(entry, kind, frozenset({event}))
 
@@ -306,10 +309,10 @@ class LifeEventMatcher:
         hits.extend(self._place_hits(words, clauses, place_hits))
         ignored = [(h.start, h.end) for h in hits if h.rule.kind == "ignore"]
         hits = [h for h in hits if h.rule.kind != "ignore" and not _inside((h.start, h.end), ignored)]
-        vetoes = [h for h in hits if h.rule.kind == VETO]
+        vetoes = [h for h in hits if h.rule.kind in (VETO, OVERRULE)]
         cues = [h for h in hits if h.rule.kind in (STRONG, WEAK) and not self._negated(words, clauses, h)]
         for hit in cues:
-            blocker = next((v for v in vetoes if v.clause == hit.clause and v.rule.events & hit.rule.events), None)
+            blocker = next((v for v in vetoes if _blocks(v, hit)), None)
             if blocker is not None:
                 hit.vetoed_by = blocker.rule.entry
         cues.sort(key=lambda h: (h.start, h.end))
@@ -476,6 +479,11 @@ def _fact_cue_places(path: Path) -> Tuple[List[str], List[str], Set[str]]:
 def _inside(span: Tuple[int, int], others: Iterable[Tuple[int, int]]) -> bool:
     start, end = span
     return any(s <= start and end <= e for s, e in others)
+
+
+def _blocks(veto: _Hit, hit: _Hit) -> bool:
+    """A veto blocks a cue of its events in its own clause; an overrule anywhere in the message."""
+    return bool(veto.rule.events & hit.rule.events) and (veto.rule.kind == OVERRULE or veto.clause == hit.clause)
 
 
 def _best_cue(analysis: Analysis, event: str) -> Optional[Cue]:

@@ -133,6 +133,7 @@ def test_complex_cases_in_other_words(text, reason):
         "my will is simple, I want to make sure the estate is handled",
         "what name should I put on the application, I never agreed to the fee",
         "my wife gave birth yesterday at Victoria Hospital in London",  # a hospital, not Victoria BC
+        "we were arguing over the baby's surname for a month but we have agreed now, how do we register",
     ],
 )
 def test_look_alikes_of_complex_cases(text):

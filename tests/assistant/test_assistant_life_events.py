@@ -67,6 +67,9 @@ STRONG_CASES = [
     ("Our daughter arrived three weeks early", {BI}),
     ("my sister just had a baby boy and asked me to look into benefits", {BI}),
     ("we're expecting our first in the spring", {BI}),
+    ("his 10 day old needs a health card", {BI}),
+    ("our twins came on tuesday, what now", {BI}),
+    ("my daughter arrived in june and we still have no birth certificate", {BI}),
     # bereavement
     ("my grandmother passed away on Sunday in Kingston", {BE}),
     ("we need a death certificate for my father", {BE}),
@@ -88,6 +91,9 @@ STRONG_CASES = [
     ("my cousin just arrived from Syria as a refugee", {NO}),
     ("we're moving to Ontario from Manitoba in August", {NO}),
     ("moved to Thunder Bay from Winnipeg in the fall", {NO}),
+    ("I came to Windsor in April on a work permit", {NO}),
+    ("been in Sudbury only 4 months, where do I get a doctor", {NO}),
+    ("back in Canada after eight years in Dubai", {NO}),
 ]
 
 
@@ -152,6 +158,15 @@ VETOED = [
     ("I've been a permanent resident for 10 years and want citizenship", {NO}),
     ("my parents are visiting from Portugal for the summer", {NO}),
     ("our dog is pregnant", {BI}),
+    ("our son arrived two weeks early", {NO}),
+    ("I live in Hull and work in Ottawa, do I need Ontario plates", {NO}),
+    ("my mother came in May from Lagos to help with the kids", {BI}),
+    ("we came to see the fall colours in October", {NO}),
+    ("we took over the bakery from the estate of the former owner who died in May", {BE}),
+    ("we have run the salon since 2009, now hiring a receptionist", {NB}),
+    ("applied for an accessible parking permit for my mother", {NB}),
+    ("how do I get Ontario registration for the van", {NB}),
+    ("how do I register the death of my aunt", {NB}),
 ]
 
 
@@ -171,6 +186,8 @@ NOTHING = [
     "I passed my G2 test today",
     "my sales are killing it this month",
     "how do I renew my health card",
+    "the fire inspection passed this morning",
+    "can I register him at the library",
 ]
 
 
@@ -192,6 +209,13 @@ def test_pregnancy_loss_is_bereavement_not_birth() -> None:
     ):
         found = strengths(text)
         assert found.get(BE) == STRONG and found.get(BI) == VETO, (text, found)
+
+
+def test_a_miscarriage_overrules_birth_in_the_whole_message_but_not_a_later_pregnancy() -> None:
+    found = strengths("I lost the baby at 11 weeks, a miscarriage, and HR wants my maternity leave dates")
+    assert found.get(BE) == STRONG and found.get(BI) == VETO, found
+    found = strengths("pregnant again after two miscarriages, due in June")
+    assert found.get(BI) == STRONG and BE not in found, found
 
 
 def test_negated_cues_are_dropped() -> None:

@@ -169,3 +169,31 @@ def test_safety_override_demotes_a_classifier_crisis_the_handoff_classifier_doub
     believed = _message("i'm scared of what he might do", {"urgent": False, "urgent_confidence": 0.6}, "crisis")
     component.process([believed])
     assert believed.get("intent")["name"] == "crisis"
+
+
+def _with_intent(classifier: HandoffClassifier, text: str, ranking: Dict[str, float]) -> Message:
+    ordered = sorted(ranking.items(), key=lambda item: -item[1])
+    message = Message.build(text=text)
+    message.set("intent", {"name": ordered[0][0], "confidence": ordered[0][1]})
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ordered])
+    classifier.process([message])
+    return message
+
+
+def test_an_unsure_unconfirmed_request_for_a_person_is_dropped(trained):
+    message = _with_intent(trained, "does the card need to go back somewhere", {"request_human": 0.5, "greet": 0.3})
+    assert message.get("intent")["name"] == "greet"
+    assert message.get("intent")["confidence"] == pytest.approx(1.0)
+    assert [r["name"] for r in message.get("intent_ranking")] == ["greet"]
+
+
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        ("can I talk to a real person please", {"request_human": 0.5, "greet": 0.3}),  # the rules confirm it
+        ("the executor is hiding money from us", {"request_human": 0.5, "bereavement": 0.3}),  # a complex case
+        ("does the card need to go back somewhere", {"request_human": 0.9, "greet": 0.1}),  # DIET is sure
+    ],
+)
+def test_a_confirmed_or_sure_request_for_a_person_stands(trained, text, ranking):
+    assert _with_intent(trained, text, ranking).get("intent")["name"] == "request_human"
