@@ -193,6 +193,9 @@ def test_mentions_of_agents_are_not_requests(text):
         ("we are adopting a boy from Colombia next spring", "complex_case:birth_outside_ontario"),
         ("my PR card was stolen with my wallet", "complex_case:immigration_status_problem"),
         ("grandpa died in Manila while visiting family", "complex_case:death_outside_ontario"),
+        ("my uncle passed away back in Kerala last week", "complex_case:death_outside_ontario"),
+        ("the WSIB turned down my claim for my new crew", "complex_case:refused_application"),
+        ("mom's gone and my sister claims she's the sole heir now", "complex_case:estate_dispute"),
     ],
 )
 def test_complex_cases_said_in_other_words(text, reason):
@@ -212,6 +215,9 @@ def test_their_look_alikes_are_not_complex(text):
         "is there anybody we could actually speak with",
         "caller wants a supervisor? no: speak to a manager please",
         "going in circles here. AGENT. please",
+        "this is my fourth call, I need your manager",
+        "client would like a callback tomorrow morning",
+        "is a Punjabi-speaking worker available for my mother",
     ],
 )
 def test_asking_for_a_person_in_other_words(text):

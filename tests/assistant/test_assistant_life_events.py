@@ -70,6 +70,13 @@ STRONG_CASES = [
     ("his 10 day old needs a health card", {BI}),
     ("our twins came on tuesday, what now", {BI}),
     ("my daughter arrived in june and we still have no birth certificate", {BI}),
+    ("3 wk old with a fever, which clinic", {BI}),
+    ("36 wks and contractions every ten minutes", {BI}),
+    ("he was born blue and spent a week in special care", {BI}),
+    ("the father is not involved, can I register on my own", {BI}),
+    ("we incorporated on Friday, what comes next", {NB}),
+    ("opening a taco place on Main Street", {NB}),
+    ("my aunt left her marina to us in her will", {NB}),
     # bereavement
     ("my grandmother passed away on Sunday in Kingston", {BE}),
     ("we need a death certificate for my father", {BE}),
@@ -94,6 +101,7 @@ STRONG_CASES = [
     ("I came to Windsor in April on a work permit", {NO}),
     ("been in Sudbury only 4 months, where do I get a doctor", {NO}),
     ("back in Canada after eight years in Dubai", {NO}),
+    ("moved out from Saskatoon in the summer", {NO}),
 ]
 
 
@@ -116,6 +124,7 @@ COMBINATIONS = [
     ("MY DAD DIED LAST WEEK AND MY WIFE IS PREGNANT", {BE, BI}),
     ("just landed in toronto im pregnant what do i do", {NO, BI}),
     ("our baby boy was born on monday and my grandpa passed on wednesday", {BI, BE}),
+    ("our daughter died giving birth, we are raising the baby", {BI, BE}),
 ]
 
 
@@ -166,6 +175,11 @@ VETOED = [
     ("we have run the salon since 2009, now hiring a receptionist", {NB}),
     ("applied for an accessible parking permit for my mother", {NB}),
     ("how do I get Ontario registration for the van", {NB}),
+    ("our son passed away at nine, the child benefit still comes", {BI}),
+    ("the little one finally arrived, health card please", {NO}),
+    ("as a funeral director I need the registration timelines, and a death certificate question", {BE}),
+    ("a documentary about death for my class", {BE}),
+    ("need to register my mom's death but I lost my ID", {NB}),
     ("how do I register the death of my aunt", {NB}),
 ]
 
@@ -188,6 +202,7 @@ NOTHING = [
     "how do I renew my health card",
     "the fire inspection passed this morning",
     "can I register him at the library",
+    "just landed a job in Barrie, do I update my address",
 ]
 
 
