@@ -13,8 +13,8 @@ decisions from the training data with two logistic regressions:
 
 Features are its own TF-IDF word 1-2-grams and character 2-5-grams (sublinear term frequency),
 fitted on the training texts, not the pipeline's CountVectorsFeaturizers: on the development sets
-the raw counts found 54 of 93 urgent cases at the precision TF-IDF reached with 87 (see
-docs/RECOGNITION.md). Trained by `rasa train` like any component and stored in the model.
+the raw counts found 54 of 93 urgent cases at the precision TF-IDF reached with 87 (measured when
+this component was written). Trained by `rasa train` like any component and stored in the model.
 
 It writes `handoff_signals` to the parse: {urgent, urgent_confidence, reason, reason_confidence}.
 `urgent` and `reason` are set only when the probability clears the component's threshold
