@@ -55,6 +55,7 @@ class _Case:
 class _Config:
     cases: Tuple[_Case, ...]
     person_requests: Tuple[re.Pattern, ...]
+    person_requests_unless: Tuple[re.Pattern, ...]  # asking whether one must, not asking to
     not_understood_after: int
     priority_queue: str
     default_queue: str
@@ -99,6 +100,7 @@ def load_config(path: Path = CASES_PATH) -> _Config:
     return _Config(
         cases=cases,
         person_requests=tuple(_compile(p) for p in data.get("asks_for_person") or []),
+        person_requests_unless=tuple(_compile(p) for p in data.get("asks_for_person_unless") or []),
         not_understood_after=int(settings.get("not_understood_after", 2)),
         priority_queue=str(settings.get("priority_queue", "priority")),
         default_queue=str(settings.get("default_queue", "general")),
@@ -161,7 +163,7 @@ def learned_reason(
     if not reason or reason == "none":
         return None
     if reason == "asks_for_person":
-        return ASKED_FOR_PERSON
+        return None if _asks_whether(_clean(text)) else ASKED_FOR_PERSON
     case = next((c for c in load_config().cases if c.kind == reason), None)
     if case is None:
         return None
@@ -173,9 +175,14 @@ def learned_reason(
 
 
 def asks_for_person(text: Optional[str]) -> bool:
-    """The message asks for a person in so many words (complex_cases.yml `asks_for_person`)."""
+    """The message asks for a person in so many words (complex_cases.yml `asks_for_person`, not overruled by
+    `asks_for_person_unless`: "do I need to talk to someone in person" asks how, not for a person)."""
     clean = _clean(text)
-    return bool(clean) and any(p.search(clean) for p in load_config().person_requests)
+    return bool(clean) and any(p.search(clean) for p in load_config().person_requests) and not _asks_whether(clean)
+
+
+def _asks_whether(clean: str) -> bool:
+    return any(p.search(clean) for p in load_config().person_requests_unless)
 
 
 def queue_for(events: Sequence[str], urgent: bool = False, queues: Optional[Mapping[str, str]] = None) -> str:

@@ -57,8 +57,8 @@ def _fuzz(word: str) -> int:
     return 0 if len(word) <= 4 else 1 if len(word) <= 7 else 2
 
 
-def _token_specs(token: str, lists: Mapping[str, List[str]]) -> List[Dict[str, Any]]:
-    """One DSL token -> one or more alternative spaCy token specs."""
+def _token_specs(token: str, lists: Mapping[str, List[str]], not_typos: Sequence[str] = ()) -> List[Dict[str, Any]]:
+    """One DSL token -> one or more alternative spaCy token specs (a ~typo is never one of `not_typos`)."""
     optional = token.endswith("?") and len(token) > 1
     if optional:
         token = token[:-1]
@@ -86,7 +86,10 @@ def _token_specs(token: str, lists: Mapping[str, List[str]]) -> List[Dict[str, A
     if exact:
         specs.append({"LOWER": {"IN": sorted(set(exact))}})
     for level, words in fuzzy.items():
-        specs.append({"LOWER": {f"FUZZY{level}": {"IN": sorted(set(words))}}})
+        fuzzy_spec: Dict[str, Any] = {f"FUZZY{level}": {"IN": sorted(set(words))}}
+        if not_typos:
+            fuzzy_spec["NOT_IN"] = sorted(set(not_typos))
+        specs.append({"LOWER": fuzzy_spec})
     if prefixes:
         specs.append({"LOWER": {"REGEX": "^(" + "|".join(prefixes) + ")"}})
     if optional:
@@ -94,9 +97,11 @@ def _token_specs(token: str, lists: Mapping[str, List[str]]) -> List[Dict[str, A
     return specs
 
 
-def compile_pattern(pattern: str, lists: Mapping[str, List[str]]) -> List[List[Dict[str, Any]]]:
+def compile_pattern(
+    pattern: str, lists: Mapping[str, List[str]], not_typos: Sequence[str] = ()
+) -> List[List[Dict[str, Any]]]:
     """A DSL pattern string -> spaCy Matcher patterns (alternatives expanded)."""
-    per_token = [_token_specs(tok, lists) for tok in pattern.split()]
+    per_token = [_token_specs(tok, lists, not_typos) for tok in pattern.split()]
     return [list(combo) for combo in itertools.product(*per_token)]
 
 
@@ -114,6 +119,10 @@ class SafetyDetector:
         settings = config.get("settings") or {}
         self.veto_window = int(settings.get("veto_window", 6))
         self.immediate = [tuple(str(phrase).lower().split()) for phrase in settings.get("immediate") or []]
+        not_typos = [str(w).lower() for w in settings.get("not_typos") or []]
+        self.figurative = Matcher(self.nlp.vocab)
+        for index, pattern in enumerate(config.get("figurative") or []):
+            self.figurative.add(f"figurative|{index}", compile_pattern(str(pattern), lists, not_typos))
         self.matcher = Matcher(self.nlp.vocab)
         self.vetoes = Matcher(self.nlp.vocab)
         self.order: List[str] = []
@@ -123,9 +132,9 @@ class SafetyDetector:
                 raise ValueError(f"patterns.yml: unknown kind {kind!r}")
             self.order.append(kind)
             for index, pattern in enumerate(signal.get("patterns") or []):
-                self.matcher.add(f"{kind}|{index}", compile_pattern(str(pattern), lists))
+                self.matcher.add(f"{kind}|{index}", compile_pattern(str(pattern), lists, not_typos))
             for index, pattern in enumerate(signal.get("unless") or []):
-                self.vetoes.add(f"{kind}|{index}", compile_pattern(str(pattern), lists))
+                self.vetoes.add(f"{kind}|{index}", compile_pattern(str(pattern), lists, not_typos))
 
     @classmethod
     def from_file(cls, path: Path = PATTERNS_PATH) -> SafetyDetector:
@@ -183,8 +192,17 @@ class SafetyDetector:
         return signals[0] if signals else None
 
     def has_risk_word(self, text: str) -> bool:
-        """Whether a word that can go with a crisis is there at all (see confirm_words)."""
-        return any(word in self.confirm_words for words in self.sentences(text) for word in words)
+        """Whether a word that can go with a crisis is there at all (see confirm_words), outside a figure of
+        speech ("this tax form is going to kill me", patterns.yml `figurative`)."""
+        from spacy.tokens import Doc
+
+        for words in self.sentences(text):
+            with self._lock:
+                spans = [(s, e) for _, s, e in self.figurative(Doc(self.nlp.vocab, words=words))]
+            for i, word in enumerate(words):
+                if word in self.confirm_words and not any(s <= i < e for s, e in spans):
+                    return True
+        return False
 
 
 @process_wide

@@ -77,6 +77,9 @@ STRONG_CASES = [
     ("we incorporated on Friday, what comes next", {NB}),
     ("opening a taco place on Main Street", {NB}),
     ("my aunt left her marina to us in her will", {NB}),
+    ("we are taking over a lease on Queen Street for the bakery", {NB}),
+    ("reopening the old diner my uncle ran", {NB}),
+    ("selling my late mothers house, what taxes apply", {BE}),
     # bereavement
     ("my grandmother passed away on Sunday in Kingston", {BE}),
     ("we need a death certificate for my father", {BE}),
@@ -180,6 +183,13 @@ VETOED = [
     ("as a funeral director I need the registration timelines, and a death certificate question", {BE}),
     ("a documentary about death for my class", {BE}),
     ("need to register my mom's death but I lost my ID", {NB}),
+    ("they say we are expecting 30 cm of snow", {BI}),
+    ("my daughter was born in 1998 and needs her birth certificate", {BI}),
+    ("for my class project: how do newcomers to Canada get health cards", {NO}),
+    ("I'm a settlement worker, which ID do newcomers need", {NO}),
+    ("PR card question: we have lived here since 2012, came from Chile", {NO}),
+    ("I'm bleeding and think I'm losing the pregnancy", {BI}),
+    ("I'm self-employed as a painter, is there parental leave", {NB}),
     ("how do I register the death of my aunt", {NB}),
 ]
 
@@ -302,8 +312,8 @@ def test_a_weak_cue_needs_some_diet_support() -> None:
 
 
 def test_diet_alone_decides_only_a_single_event_it_is_sure_of() -> None:
-    assert combine(ranking(new_business=0.85, other_service=0.15), {}, "new_business") == [NB]
-    assert combine(ranking(new_business=0.6, other_service=0.4), {}, "new_business") == []
+    assert combine(ranking(new_business=0.99, other_service=0.01), {}, "new_business") == [NB]
+    assert combine(ranking(new_business=0.93, other_service=0.07), {}, "new_business") == []
 
 
 def test_each_event_of_a_diet_combination_needs_a_cue() -> None:

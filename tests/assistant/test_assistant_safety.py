@@ -215,3 +215,29 @@ def test_overdose_self_harm_and_intimidation_said_plainly(text, kind):
 )
 def test_look_alikes_of_those_are_not_crises(text):
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("been giving all my stuff away to friends, it won't matter soon", "suicide"),
+        ("wrote goodbye letters to my family last night", "suicide"),
+        # a present emergency at a funeral: "not yet called" makes it now, whatever the funeral says of the past
+        ("my brother collapsed at grandpa's funeral, 911 not yet called", "medical"),
+    ],
+)
+def test_warning_signs_and_an_emergency_at_a_funeral(text, kind):
+    signal = detect(text)
+    assert signal is not None and signal.kind == kind
+
+
+def test_a_real_word_is_no_typo_of_a_crisis_word():
+    assert detect("the estate return is overdue, what now") is None
+    assert detect("she overdosed an hour ago") is not None
+
+
+def test_a_figure_of_speech_does_not_confirm_a_crisis():
+    from bot.safety import has_risk_word
+
+    assert not has_risk_word("this paperwork is going to kill me")
+    assert has_risk_word("my boyfriend is going to kill me")
