@@ -6,7 +6,7 @@ like `onewindow eval`, on labelled sets that were never trained on
   failures guided later cues and training data, so it is a development set;
 - tests/nlu_blind*/cases.yml, each written by someone who never saw the
   training data, the cues or the other sets. Their first-look scores are in
-  the README; fixes followed each first look.
+  the README and in each set's first_look.txt; fixes followed each first look.
 
 Every set must hold the issue's targets (life events exactly right >= 0.95,
 urgent recall 1.0, misrouted <= 5%), so a change that makes recognition worse
