@@ -58,7 +58,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot.components.shared import renormalised, user_text
+from bot.components.shared import renormalised, set_ranking, user_text
 from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
 SIGNALS_KEY = "handoff_signals"
@@ -226,10 +226,8 @@ class HandoffClassifier(GraphComponent):
             signals = self.signals(text[:MAX_CHARS])
             message.set(SIGNALS_KEY, signals, add_to_output=True)
             if self._unconfirmed_request(message, text, signals):
-                rest = renormalised(list(message.get(INTENT_RANKING_KEY) or []), lambda n: n != REQUEST_HUMAN_INTENT)
-                if rest:
-                    message.set(INTENT, dict(rest[0]), add_to_output=True)
-                    message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+                ranking = list(message.get(INTENT_RANKING_KEY) or [])
+                set_ranking(message, renormalised(ranking, lambda name: name != REQUEST_HUMAN_INTENT))
         return messages
 
     def _unconfirmed_request(self, message: Message, text: str, signals: Dict[str, Any]) -> bool:

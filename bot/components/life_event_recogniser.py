@@ -45,7 +45,7 @@ from bot.components.life_events import (
     intent_for,
     strongest,
 )
-from bot.components.shared import RuleComponent, renormalised, user_text
+from bot.components.shared import RuleComponent, renormalised, set_ranking, user_text
 from bot.safety import detect
 
 LIFE_EVENTS_KEY = "life_events"
@@ -143,12 +143,8 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
         if not any(r.get(INTENT_NAME_KEY) == intent.get(INTENT_NAME_KEY) for r in ranking) and intent:
             ranking = [intent] + ranking  # the previous top intent stays visible in the ranking
         new_ranking = promote(ranking, name, confidence)
-        message.set(INTENT, dict(new_ranking[0]), add_to_output=True)
-        message.set(INTENT_RANKING_KEY, new_ranking, add_to_output=True)
+        set_ranking(message, new_ranking)
 
     @staticmethod
     def _drop_events_intent(message: Message, ranking: List[Dict[str, Any]]) -> None:
-        rest = without_events(ranking)
-        if rest:
-            message.set(INTENT, dict(rest[0]), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+        set_ranking(message, without_events(ranking))

@@ -37,8 +37,8 @@ the confidences of every ranked intent containing e, e.g. "birth" and
    file does not know). Without any cue it is often sure and wrong ("What day
    is recycling pickup in Whitby" -> birth 0.94): over the nine labelled
    sets, the 10 events it found right without a cue came with a top intent
-   >= 0.95, and 6 of the 8 it found wrong below. Its combination intents, learnt from ~40 examples
-   each, often add an event nothing in the message supports ("no one died, I
+   >= 0.95, and 6 of the 8 it found wrong below. Its combination intents,
+   learnt from ~40 examples each, often add an event nothing in the message supports ("no one died, I
    just want to register a business" -> bereavement+new_business), so every
    event of a combination needs at least a weak cue (rule 4).
 6. otherwise                                                      -> out

@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.handoff_classifier import SIGNALS_KEY
-from bot.components.shared import RuleComponent, renormalised, user_text
+from bot.components.shared import RuleComponent, renormalised, set_ranking, user_text
 from bot.safety.detector import SafetyDetector, default_detector
 
 CRISIS_INTENT = "crisis"
@@ -82,10 +82,7 @@ class SafetyOverride(RuleComponent[SafetyDetector], IntentClassifier):
                 and intent.get(INTENT_NAME_KEY) == name
                 and not self._confirmed(message, text)
             ):
-                rest = demote(ranking, name)
-                if rest:
-                    message.set(INTENT, dict(rest[0]), add_to_output=True)
-                    message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+                set_ranking(message, demote(ranking, name))
         return messages
 
     def _learned_urgent(self, message: Message, text: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, Generic, List, Optional, Type, TypeVar
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 Ranking = List[Dict[str, Any]]
@@ -32,6 +32,14 @@ def renormalised(ranking: Ranking, keep: Callable[[str], bool]) -> Ranking:
         for r in rest:
             r[PREDICTED_CONFIDENCE_KEY] = float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
     return rest
+
+
+def set_ranking(message: Message, ranking: Ranking) -> None:
+    """Make `ranking` the message's intent ranking and its first entry the intent; an empty ranking changes nothing
+    (every component that drops an intent from the top does it this way)."""
+    if ranking:
+        message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
 
 
 M = TypeVar("M")

@@ -182,6 +182,7 @@ def asks_for_person(text: Optional[str]) -> bool:
 
 
 def _asks_whether(clean: str) -> bool:
+    """The message asks whether a person is needed (`asks_for_person_unless`), which is no request for one."""
     return any(p.search(clean) for p in load_config().person_requests_unless)
 
 

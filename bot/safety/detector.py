@@ -197,11 +197,13 @@ class SafetyDetector:
         from spacy.tokens import Doc
 
         for words in self.sentences(text):
+            risky = [i for i, word in enumerate(words) if word in self.confirm_words]
+            if not risky:
+                continue
             with self._lock:
                 spans = [(s, e) for _, s, e in self.figurative(Doc(self.nlp.vocab, words=words))]
-            for i, word in enumerate(words):
-                if word in self.confirm_words and not any(s <= i < e for s, e in spans):
-                    return True
+            if any(not any(s <= i < e for s, e in spans) for i in risky):
+                return True
         return False
 
 
