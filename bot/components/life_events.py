@@ -16,7 +16,12 @@ Cues (per event, see the YAML header):
   uses, an adult's own birth certificate, closing a business, a move within
   Ontario or out of it, a long-settled resident...);
 - overrule: a veto for the whole message, strong cues included (a
-  miscarriage: the maternity leave it mentions is no birth).
+  miscarriage: the maternity leave it mentions is no birth);
+- background: an event long past, told as the background of another event
+  ("my husband died in 2019; now I'm opening a B&B with the insurance money"):
+  an overrule, but only when another event has a strong cue and none of the
+  event's `unless` phrases (what follows a death: estate, survivor benefit...)
+  is in the message.
 
 Decision for each event e, with S(e) = DIET's probability mass for e (sum of
 the confidences of every ranked intent containing e, e.g. "birth" and
@@ -63,13 +68,15 @@ EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontar
 NEW_TO_ONTARIO = "new_to_ontario"
 STRONG, WEAK, VETO = "strong", "weak", "veto"
 OVERRULE = "overrule"  # a veto for the whole message, not just its clause
+BACKGROUND, BACKGROUND_UNLESS = "background", "background_unless"  # see the module docstring
 CUES_PATH = Path(__file__).with_name("life_event_cues.yml")
 FACT_CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 SPLIT = "+"
 MAX_TEXT_CHARS = 5000
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
-TEMPLATE_MARKS = re.compile(r"[{|?*]")
+HYPHEN_IN_WORD = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])")  # "self-employed", "2-week-old"
+NUMBER_RANGE = re.compile(r"#(\d+)-(\d+)")
+TEMPLATE_MARKS = re.compile(r"[{|?*]|#\d+-\d+")
 
 
 # -- thresholds of combine() (explained in the module docstring) -------------------------------
@@ -117,7 +124,7 @@ class Decision:
 @dataclass(frozen=True)
 class _Rule:
     key: str
-    kind: str  # strong | weak | veto | overrule | ignore
+    kind: str  # strong | weak | veto | overrule | background | background_unless | ignore
     events: FrozenSet[str]
     entry: str
 
@@ -212,6 +219,10 @@ class LifeEventMatcher:
             for kind in (STRONG, WEAK, VETO, OVERRULE):
                 for entry in _as_list((spec or {}).get(kind)):
                     self._add(entry, kind, frozenset({event}))
+            background = (spec or {}).get(BACKGROUND) or {}
+            for kind, key in ((BACKGROUND, "entries"), (BACKGROUND_UNLESS, "unless")):
+                for entry in _as_list(background.get(key)):
+                    self._add(entry, kind, frozenset({event}))
 
     def _add(self, entry: str, kind: str, events: FrozenSet[str]) -> None:
         key = f"{kind}:{','.join(sorted(events))}:{entry}"
@@ -250,7 +261,10 @@ class LifeEventMatcher:
     def _alternatives(self, piece: str, entry: str) -> List[str]:
         words: List[str] = []
         for atom in piece.split("|"):
-            if atom.startswith("{") and atom.endswith("}"):
+            numbers = NUMBER_RANGE.fullmatch(atom)
+            if numbers:  # "#1950-2021": every whole number in the range (years, ages)
+                words.extend(str(n) for n in range(int(numbers.group(1)), int(numbers.group(2)) + 1))
+            elif atom.startswith("{") and atom.endswith("}"):
                 name = atom[1:-1]
                 if name not in self.lists:
                     raise ValueError(f"life_event_cues.yml: unknown list {{{name}}} in {entry!r}")
@@ -319,6 +333,11 @@ class LifeEventMatcher:
             blocker = next((v for v in vetoes if _blocks(v, hit)), None)
             if blocker is not None:
                 hit.vetoed_by = blocker.rule.entry
+        for background in _backgrounds(hits, cues):
+            vetoes.append(background)
+            for hit in cues:
+                if not hit.vetoed_by and background.rule.events & hit.rule.events:
+                    hit.vetoed_by = background.rule.entry
         cues.sort(key=lambda h: (h.start, h.end))
         return Analysis(text=text, hits=cues, vetoes=vetoes, words=words)
 
@@ -483,6 +502,21 @@ def _fact_cue_places(path: Path) -> Tuple[List[str], List[str], Set[str]]:
 def _inside(span: Tuple[int, int], others: Iterable[Tuple[int, int]]) -> bool:
     start, end = span
     return any(s <= start and end <= e for s, e in others)
+
+
+def _backgrounds(hits: Sequence[_Hit], cues: Sequence[_Hit]) -> List[_Hit]:
+    """Background mentions that hold: another event has a strong cue left, and no `unless` phrase of
+    the background's event is in the message (then the message deals with that event after all)."""
+    dealt_with = {event for h in hits if h.rule.kind == BACKGROUND_UNLESS for event in h.rule.events}
+    held = []
+    for hit in hits:
+        if hit.rule.kind != BACKGROUND or hit.rule.events & dealt_with:
+            continue
+        other = any(c.rule.kind == STRONG and not c.vetoed_by and not (c.rule.events & hit.rule.events) for c in cues)
+        if other:
+            overrule = _Rule(hit.rule.key, OVERRULE, hit.rule.events, hit.rule.entry)
+            held.append(_Hit(overrule, hit.start, hit.end, hit.clause))
+    return held
 
 
 def _blocks(veto: _Hit, hit: _Hit) -> bool:

@@ -429,3 +429,50 @@ def test_promote_scales_the_rest_to_what_is_left() -> None:
     promoted = promote(ranking(birth=0.85, greet=0.15), "birth+new_business", 0.8)
     assert [r["name"] for r in promoted] == ["birth+new_business", "birth", "greet"]
     assert sum(r["confidence"] for r in promoted) == pytest.approx(1.0)
+
+
+def test_a_death_long_past_is_background_to_another_event() -> None:
+    found = strengths("my wife passed four years ago and now I'm finally opening the pottery studio we dreamed of")
+    assert found[NB] == STRONG and found.get(BE) == VETO, found
+    # ...unless the message deals with what follows the death, or nothing else is going on
+    assert strong_events("dad died two years ago, the estate is still open and I'm starting a cafe") == {NB, BE}
+    assert strong_events("mom passed last year and I'm taking over her flower shop") == {NB, BE}
+    assert strong_events("my husband died last year") == {BE}
+
+
+def test_a_family_history_is_no_event() -> None:
+    assert strong_events("my great uncle died in 1931 in Cobalt, I'm building our family tree") == set()
+
+
+def test_number_ranges_in_cues() -> None:
+    assert strengths("we have run the deli since 1998") == {NB: VETO}
+    assert strengths("permanent resident since 2012, opening a print shop").get(NO) in (None, VETO)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("thinking of quitting the mill to start doing drywall on my own", NB),
+        ("i want to start doing mobile detailing out of my van", NB),
+        ("opening a small takeout near the college", NB),
+        ("we're buying an existing florist in Perth", NB),
+        ("our 3-week-old has a rash, which health card do we use", BI),
+        ("my baby needs a passport before our trip", BI),
+    ],
+)
+def test_cues_after_the_ninth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("we sold our half of the hardware business to my cousin", NB),
+        ("been operating my roofing company for 12 years, now adding staff", NB),
+        ("newborn lambs on our farm, do they need tags", BI),
+        ("our documents burned in the house fire, how do we replace a health card", NO),
+        ("I'm an estate lawyer, is the probate form online now", BE),
+    ],
+)
+def test_look_alikes_after_the_ninth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text)
