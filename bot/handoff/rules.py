@@ -49,6 +49,7 @@ class _Case:
     entities: Tuple[Tuple[str, str], ...]
     unless: Tuple[re.Pattern, ...] = ()  # the text says it is not this case after all ("he was 24")
     contradicted_by: Tuple[Tuple[str, str], ...] = ()  # facts that rule out a learned guess of this case
+    needs_event: str = ""  # the case holds only in a message of this life event (a baby's birthplace)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def load_config(path: Path = CASES_PATH) -> _Config:
             entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
             unless=tuple(_compile(p) for p in case.get("unless") or []),
             contradicted_by=tuple((str(k), str(v).lower()) for k, v in (case.get("contradicted_by") or {}).items()),
+            needs_event=str(case.get("needs_event") or ""),
         )
         for case in data.get("cases") or []
     )
@@ -135,16 +137,22 @@ def _clean(text: Optional[str]) -> str:
     return (text or "").replace("\u2019", "'")[:5000]
 
 
-def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optional[str]:
+def complex_case_reason(
+    text: Optional[str], entities: Entities = None, events: Optional[Sequence[str]] = None
+) -> Optional[str]:
     """`complex_case:<kind>` when self-service cannot settle this, else None.
 
     Kinds: stillbirth_or_child_death, estate_dispute, birth_registration_dispute,
     no_identity_documents, birth_outside_ontario, death_outside_ontario,
-    immigration_status_problem, refused_application.
+    immigration_status_problem, refused_application. A case with `needs_event` holds only
+    in a message of that event, when the events are known: "Dad died here; he was born
+    in Scotland" is no birth outside Ontario.
     """
     clean = _clean(text)
     values = _entity_values(entities)
     for case in load_config().cases:
+        if events is not None and case.needs_event and case.needs_event not in events:
+            continue
         if clean and any(p.search(clean) for p in case.unless):
             continue
         if any(values.get(name) == value for name, value in case.entities):
@@ -155,17 +163,20 @@ def complex_case_reason(text: Optional[str], entities: Entities = None) -> Optio
 
 
 def learned_reason(
-    signals: Optional[Mapping[str, Any]], text: Optional[str] = None, entities: Entities = None
+    signals: Optional[Mapping[str, Any]],
+    text: Optional[str] = None,
+    entities: Entities = None,
+    events: Optional[Sequence[str]] = None,
 ) -> Optional[str]:
     """The HandoffClassifier's reason as a handoff reason (`asked_for_person`, `complex_case:<kind>`), or None
-    when there is none or the case's `unless` patterns or `contradicted_by` facts rule it out."""
+    when there is none or the case's `unless` patterns, `contradicted_by` facts or `needs_event` rule it out."""
     reason = str((signals or {}).get("reason") or "")
     if not reason or reason == "none":
         return None
     if reason == "asks_for_person":
         return None if _asks_whether(_clean(text)) else ASKED_FOR_PERSON
     case = next((c for c in load_config().cases if c.kind == reason), None)
-    if case is None:
+    if case is None or (events is not None and case.needs_event and case.needs_event not in events):
         return None
     clean = _clean(text)
     values = _entity_values(entities)
@@ -224,7 +235,7 @@ def decide(
         return Handoff(True, URGENT, queue_for(events, urgent=True, queues=queues), True)
     if intent_name == REQUEST_HUMAN_INTENT or asks_for_person(text):
         return Handoff(True, ASKED_FOR_PERSON, queue_for(events, queues=queues), False)
-    reason = complex_case_reason(text, entities) or learned_reason(signals, text, entities)
+    reason = complex_case_reason(text, entities, events) or learned_reason(signals, text, entities, events)
     if reason:
         return Handoff(True, reason, queue_for(events, queues=queues), False)
     if failed_understanding_count >= config.not_understood_after:

@@ -222,3 +222,43 @@ def test_their_look_alikes_are_not_complex(text):
 )
 def test_asking_for_a_person_in_other_words(text):
     assert asks_for_person(text)
+
+
+def test_a_case_holds_only_for_its_event():
+    """ "Born in Scotland" said of a man who died here is no baby born outside Ontario."""
+    facts = {"born_in_ontario": "false"}
+    assert complex_case_reason("", facts, events=["bereavement"]) is None
+    assert complex_case_reason("", facts, events=["birth"]) == "complex_case:birth_outside_ontario"
+    assert complex_case_reason("", facts) == "complex_case:birth_outside_ontario"  # events unknown
+    handoff = decide("bereavement", "Grandpa died in Sarnia; he was born in Wales", facts, ["bereavement"])
+    assert not handoff.needed
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("our gestational carrier lives in Calgary and the baby is due in May", "birth_outside_ontario"),
+        ("one of the twins did not survive, the other is in the NICU", "stillbirth_or_child_death"),
+        ("my grant application was not approved and I don't know why", "refused_application"),
+        ("the township turned us down for the patio permit", "refused_application"),
+    ],
+)
+def test_complex_cases_after_the_ninth_look(text, reason):
+    assert complex_case_reason(text) == f"complex_case:{reason}"
+
+
+def test_both_parents_agreeing_is_no_registration_dispute():
+    assert complex_case_reason("we both want the baby's middle name changed, his dad agrees") is None
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("MANAGER. now.", True),
+        ("I'd like someone to phone me about my WSIB account", True),
+        ("r u a bot or a human", False),
+        ("my caseworker (a real person, very kind) sent me here about health cards", False),
+    ],
+)
+def test_asking_for_a_person_or_about_one(text, asks):
+    assert asks_for_person(text) is asks
