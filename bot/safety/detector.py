@@ -193,15 +193,23 @@ class SafetyDetector:
 
     def has_risk_word(self, text: str) -> bool:
         """Whether a word that can go with a crisis is there at all (see confirm_words), outside a figure of
-        speech ("this tax form is going to kill me", patterns.yml `figurative`)."""
+        speech ("this tax form is going to kill me", patterns.yml `figurative`) or of a crisis told as past
+        ("my ex used to hit me", a signal its `unless` vetoed)."""
         from spacy.tokens import Doc
 
+        strings = self.nlp.vocab.strings
         for words in self.sentences(text):
             risky = [i for i, word in enumerate(words) if word in self.confirm_words]
             if not risky:
                 continue
             with self._lock:
-                spans = [(s, e) for _, s, e in self.figurative(Doc(self.nlp.vocab, words=words))]
+                doc = Doc(self.nlp.vocab, words=words)
+                spans = [(s, e) for _, s, e in self.figurative(doc)]
+                if not self._immediate(words):
+                    vetoes = [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
+                    spans += [
+                        (s, e) for m, s, e in self.matcher(doc) if self._vetoed(strings[m].split("|")[0], s, e, vetoes)
+                    ]
             if any(not any(s <= i < e for s, e in spans) for i in risky):
                 return True
         return False

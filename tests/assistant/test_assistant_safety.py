@@ -241,3 +241,28 @@ def test_a_figure_of_speech_does_not_confirm_a_crisis():
 
     assert not has_risk_word("this paperwork is going to kill me")
     assert has_risk_word("my boyfriend is going to kill me")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("the plumber cut the gas line in our basement and it is hissing", "danger"),
+        ("my son's lips are turning blue and he is wheezing", "medical"),
+        ("i tried to kill myself in 2021 and i want to do it again tonight", "suicide"),
+    ],
+)
+def test_emergencies_after_the_ninth_look(text, kind):
+    signal = detect(text)
+    assert signal is not None and signal.kind == kind
+
+
+def test_a_crisis_told_as_history_is_no_crisis_and_confirms_none():
+    from bot.safety import has_risk_word
+
+    for text in (
+        "I attempted to end my life back in 2018 and I'm in a good place now",
+        "my father used to hit me when he drank, I left home at 17",
+    ):
+        assert detect(text) is None, text
+    assert not has_risk_word("my father used to hit me when he drank")
+    assert has_risk_word("my father hit me again last night")
