@@ -24,12 +24,16 @@ It never overrides `crisis` or `request_human` (`keep_intents`), nor an answer
 to the bot's question that DIET is fairly sure of (`answer_intents` at >= 0.5:
 "yes I'm the executor" must reach the form as `affirm`). The events are still
 reported, except for a crisis (DIET's or bot.safety's), where the crisis wins
-over any life event (data/nlu/safety.yml) and `life_events` is empty.
+over any life event (data/nlu/safety.yml) and `life_events` is empty unless
+`events_on_crisis`. When DIET's top intent is one of `keep_intents`, the events
+are decided on its ranking without those intents (`_for_events`): "my brothers
+changed the locks on Dad's house" may look like a crisis to DIET, but which
+events it speaks of is a question apart.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Type
+from typing import Any, Dict, List, Sequence, Tuple, Type
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
@@ -50,6 +54,23 @@ from bot.safety import detect
 
 LIFE_EVENTS_KEY = "life_events"
 CRISIS_INTENT = "crisis"
+
+
+def _for_events(
+    ranking: List[Dict[str, Any]], intent: Dict[str, Any], apart: Sequence[str]
+) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    """The ranking the events are decided on. A crisis or a request for a person (`apart`) is a question of its
+    own, answered by SafetyOverride and the handoff rules; which events the message speaks of is another. So a
+    weak cue's support is DIET's mass for the event without those intents (P(e | not crisis)), while the top
+    intent keeps its own confidence: DIET is never "sure" of an event (rule 5) that it ranked below them."""
+    if intent.get(INTENT_NAME_KEY) not in apart:
+        return ranking, intent
+    rest = renormalised(ranking, lambda name: name not in apart)
+    if not rest:
+        return ranking, intent
+    top = rest[0].get(INTENT_NAME_KEY)
+    raw = next((r for r in ranking if r.get(INTENT_NAME_KEY) == top), {})
+    return rest, {INTENT_NAME_KEY: top, PREDICTED_CONFIDENCE_KEY: raw.get(PREDICTED_CONFIDENCE_KEY, 0.0)}
 
 
 def life_events_output(decisions: Sequence[Decision]) -> List[Dict[str, Any]]:
@@ -107,7 +128,8 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
         intent = dict(message.get(INTENT) or {})
         ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or []]
         top = str(intent.get(INTENT_NAME_KEY) or "")
-        decisions = decide(ranking, self.matcher.detect(text), intent)
+        event_ranking, event_top = _for_events(ranking, intent, self.component_config.get("keep_intents") or [])
+        decisions = decide(event_ranking, self.matcher.detect(text), event_top)
         crisis = self._is_crisis(top, text)
         if crisis and not self.component_config.get("events_on_crisis", False):
             decisions = []

@@ -233,7 +233,7 @@ def decide(
     events = list(events or [])
     if intent_name == CRISIS_INTENT or (text and detect(text) is not None):
         return Handoff(True, URGENT, queue_for(events, urgent=True, queues=queues), True)
-    if intent_name == REQUEST_HUMAN_INTENT or asks_for_person(text):
+    if (intent_name == REQUEST_HUMAN_INTENT and not _asks_whether(_clean(text))) or asks_for_person(text):
         return Handoff(True, ASKED_FOR_PERSON, queue_for(events, queues=queues), False)
     reason = complex_case_reason(text, entities, events) or learned_reason(signals, text, entities, events)
     if reason:

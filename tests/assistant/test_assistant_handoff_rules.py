@@ -262,3 +262,9 @@ def test_both_parents_agreeing_is_no_registration_dispute():
 )
 def test_asking_for_a_person_or_about_one(text, asks):
     assert asks_for_person(text) is asks
+
+
+def test_a_classifier_request_that_asks_whether_a_person_is_needed_is_none():
+    text = "Do we have to go and see somebody at an office to register our son, or is there a way online?"
+    assert not decide("request_human", text, [], ["birth"]).needed
+    assert decide("request_human", "can I talk to somebody about registering our son", [], ["birth"]).needed

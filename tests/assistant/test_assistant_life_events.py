@@ -420,6 +420,19 @@ def test_component_keeps_a_sure_answer_to_the_bots_question(recogniser) -> None:
     assert unsure.get(INTENT)["name"] == "bereavement"
 
 
+def test_component_decides_events_apart_from_a_crisis_or_a_request(recogniser) -> None:
+    """A weak cue's support is DIET's mass without crisis and request_human; DIET alone decides nothing
+    it ranked below them."""
+    config = dict(LifeEventRecogniser.get_default_config(), events_on_crisis=True)  # as in config.yml
+    reporting = LifeEventRecogniser(config, matcher=default_matcher())
+    diet = ranking(crisis=0.96, bereavement=0.03, greet=0.01)
+    message = parse(reporting, "my sisters will not let me see mom's will and took her car", diet)
+    assert message.get(INTENT)["name"] == "crisis"  # SafetyOverride, later, decides about the crisis
+    assert [e["id"] for e in message.get("life_events")] == [BE]
+    message = parse(reporting, "need an agent about the health card", ranking(request_human=0.9, birth=0.1))
+    assert message.get("life_events") == []
+
+
 def test_component_ignores_button_payloads(recogniser) -> None:
     message = parse(recogniser, "/request_human", ranking(request_human=1.0))
     assert message.get("life_events") is None
@@ -476,3 +489,21 @@ def test_cues_after_the_ninth_look(text: str, event: str) -> None:
 )
 def test_look_alikes_after_the_ninth_look(text: str, event: str) -> None:
     assert event not in strong_events(text)
+
+
+def test_the_birthplace_of_someone_who_died_is_no_birth() -> None:
+    found = strengths("Grandma passed away in Orillia last night. She was born in Poland, do we tell anyone there")
+    assert found[BE] == STRONG and found.get(BI) == VETO, found
+    assert BI in strong_events("my wife died in labour, our son was born on Friday and is in the NICU")
+
+
+@pytest.mark.parametrize(
+    "text, event, strength",
+    [
+        ("the laundromat we just bought in Welland needs a new licence", NB, STRONG),
+        ("selling my crochet animals on etsy, do I need a business name", NB, STRONG),
+        ("how do I cancel my late father's health card", NO, VETO),
+    ],
+)
+def test_more_cues_after_the_ninth_look(text: str, event: str, strength: str) -> None:
+    assert strengths(text).get(event) == strength
