@@ -268,3 +268,21 @@ def test_a_classifier_request_that_asks_whether_a_person_is_needed_is_none():
     text = "Do we have to go and see somebody at an office to register our son, or is there a way online?"
     assert not decide("request_human", text, [], ["birth"]).needed
     assert decide("request_human", "can I talk to somebody about registering our son", [], ["birth"]).needed
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("my purse was taken on the bus with every single ID card I had", "complex_case:no_identity_documents"),
+        ("our papers were all stolen at the shelter", "complex_case:no_identity_documents"),
+        ("she moved here from Nova Scotia after her dad passed there", "complex_case:death_outside_ontario"),
+        ("I need a new copy of my birth certificate, I lost it moving", None),
+        ("my passport was stolen on holiday, how do I replace it", None),
+    ],
+)
+def test_no_identity_documents_means_none_left(text, reason):
+    assert complex_case_reason(text) == reason
+
+
+def test_get_me_someone_asks_for_a_person():
+    assert asks_for_person("this form keeps failing, get me somebody who knows what they're doing")

@@ -507,3 +507,25 @@ def test_the_birthplace_of_someone_who_died_is_no_birth() -> None:
 )
 def test_more_cues_after_the_ninth_look(text: str, event: str, strength: str) -> None:
     assert strengths(text).get(event) == strength
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("it's been six years since my mom died, how do I renew my boat licence", BE),
+        ("we had our daughter back in 2016, now I need my own health card renewed", BI),
+        ("we had a miscarriage, I lost the baby at 9 weeks and I had already booked parental leave", BI),
+        ("I came from Jamaica in 1994 and need to renew my licence", NO),
+        ("I want to import spices from India to sell here", NO),
+        ("I work for myself as a graphic designer and I'm expecting in May", NB),
+        ("the family firm has operated in Barrie since before I was born, we need a new WSIB clearance", NB),
+        ("somebody stole my wallet with my health card and licence", NO),
+        ("for my grade 9 civics project, what do newcomers need when they arrive", NO),
+    ],
+)
+def test_look_alikes_after_the_tenth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text)
+
+
+def test_here_alone_is_no_sign_of_arrival() -> None:
+    assert NO not in strengths("my uncle died and I'm the executor, what do I do from here")
