@@ -286,3 +286,14 @@ def test_no_identity_documents_means_none_left(text, reason):
 
 def test_get_me_someone_asks_for_a_person():
     assert asks_for_person("this form keeps failing, get me somebody who knows what they're doing")
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("the bank will not release her savings until we get probate, is there a faster way", None),
+        ("seasonal worker, the farm kept my passport and I have no other ID", "complex_case:no_identity_documents"),
+    ],
+)
+def test_cases_after_the_eleventh_look(text, reason):
+    assert complex_case_reason(text) == reason

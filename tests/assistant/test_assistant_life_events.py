@@ -529,3 +529,21 @@ def test_look_alikes_after_the_tenth_look(text: str, event: str) -> None:
 
 def test_here_alone_is_no_sign_of_arrival() -> None:
     assert NO not in strengths("my uncle died and I'm the executor, what do I do from here")
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("Service Canada still hasn't stopped mom's pension, she died in May", NO),
+        ("launching my catering company, expecting about 30 orders a week", BI),
+        ("my husband passed in June, he got the child benefit for our three kids", BI),
+        ("our son arrived early at the cottage near Parry Sound", NO),
+        ("I left my abusive husband last year and now I'm opening a daycare", NO),
+        ("I'm an immigration consultant, which ID does ServiceOntario take for OHIP", NO),
+        ("I'm a midwife, where do I get birth registration forms for clients", BI),
+        ("failed my G2 road test, can I rebook online", NB),
+        ("since my overdose I've been sober, how do I get a new health card", BE),
+    ],
+)
+def test_look_alikes_after_the_eleventh_look(text: str, event: str) -> None:
+    assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)

@@ -266,3 +266,12 @@ def test_a_crisis_told_as_history_is_no_crisis_and_confirms_none():
         assert detect(text) is None, text
     assert not has_risk_word("my father used to hit me when he drank")
     assert has_risk_word("my father hit me again last night")
+
+
+def test_a_past_crisis_told_as_recovery_is_no_crisis():
+    for text in (
+        "after my overdose in February I'm in recovery, how do I replace my health card",
+        "last year I left my abusive boyfriend, I'm safe now and want to register a business",
+    ):
+        assert detect(text) is None, text
+    assert detect("I overdosed an hour ago and feel really sick") is not None
