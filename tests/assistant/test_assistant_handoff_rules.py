@@ -297,3 +297,12 @@ def test_get_me_someone_asks_for_a_person():
 )
 def test_cases_after_the_eleventh_look(text, reason):
     assert complex_case_reason(text) == reason
+
+
+def test_a_premature_baby_doing_well_is_no_child_death_nor_a_move_an_adoption_abroad():
+    from bot.handoff.rules import learned_reason
+
+    premature = "our daughter came at 30 weeks, she's in the NICU but stable and gaining weight"
+    assert learned_reason({"reason": "stillbirth_or_child_death"}, premature) is None
+    assert complex_case_reason("twin B is stable, twin A didn't make it") == "complex_case:stillbirth_or_child_death"
+    assert complex_case_reason("adopting a toddler through the CAS and moving from Quebec to Cornwall") is None

@@ -547,3 +547,31 @@ def test_here_alone_is_no_sign_of_arrival() -> None:
 )
 def test_look_alikes_after_the_eleventh_look(text: str, event: str) -> None:
     assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("Bought my aunt's old hair salon in Orillia, what do I transfer", NB),
+        ("we are taking over his parents' old fruit market in Grimsby", NB),
+        ("adopting my late brother's 2-year-old daughter", BI),
+    ],
+)
+def test_cues_after_the_twelfth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("my grandmother died when I was a little girl, I'd like to take her maiden name", BE),
+        ("The Queen died in 2022, do old banknotes still work", BE),
+        ("she was born in Halifax while we were visiting family, we live in Kingston", NO),
+        ("lived in Sudbury all my life, lost my health card", NO),
+        ("visiting from Ohio, can I drive a rental car on my Ohio licence", NO),
+        ("we're adopting through a licensed agency", NB),
+        ("my lawyer said the estate is fine; I'm a family lawyer asking generally about probate times", BE),
+    ],
+)
+def test_look_alikes_after_the_twelfth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)

@@ -275,3 +275,11 @@ def test_a_past_crisis_told_as_recovery_is_no_crisis():
     ):
         assert detect(text) is None, text
     assert detect("I overdosed an hour ago and feel really sick") is not None
+
+
+def test_a_birth_happening_outside_a_hospital_is_an_emergency_and_safe_now_is_reassurance():
+    from bot.safety import has_risk_word
+
+    assert detect("my wife is in labour in the car on the 401 and the baby is coming now") is not None
+    assert not has_risk_word("my ex threatened me years ago, I'm safe now and want to change my name")
+    assert has_risk_word("I don't feel safe at home")
