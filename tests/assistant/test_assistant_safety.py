@@ -283,3 +283,8 @@ def test_a_birth_happening_outside_a_hospital_is_an_emergency_and_safe_now_is_re
     assert detect("my wife is in labour in the car on the 401 and the baby is coming now") is not None
     assert not has_risk_word("my ex threatened me years ago, I'm safe now and want to change my name")
     assert has_risk_word("I don't feel safe at home")
+
+
+def test_a_newborn_turning_blue_is_an_emergency():
+    assert detect("our newborn went blue and floppy in the car seat") is not None
+    assert detect("the infant is limp and not feeding") is not None
