@@ -76,6 +76,7 @@ MAX_TEXT_CHARS = 5000
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 HYPHEN_IN_WORD = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])")  # "self-employed", "2-week-old"
 NUMBER_RANGE = re.compile(r"#(\d+)-(\d+)")
+MAX_NUMBER_RANGE = 200  # "#1940-2023" is a list of words for the matcher: keep it short
 TEMPLATE_MARKS = re.compile(r"[{|?*]|#\d+-\d+")
 
 
@@ -263,7 +264,12 @@ class LifeEventMatcher:
         for atom in piece.split("|"):
             numbers = NUMBER_RANGE.fullmatch(atom)
             if numbers:  # "#1950-2021": every whole number in the range (years, ages)
-                words.extend(str(n) for n in range(int(numbers.group(1)), int(numbers.group(2)) + 1))
+                low, high = int(numbers.group(1)), int(numbers.group(2))
+                if not low <= high <= low + MAX_NUMBER_RANGE:
+                    raise ValueError(
+                        f"life_event_cues.yml: {atom!r} in {entry!r} must go up, by at most {MAX_NUMBER_RANGE}"
+                    )
+                words.extend(str(n) for n in range(low, high + 1))
             elif atom.startswith("{") and atom.endswith("}"):
                 name = atom[1:-1]
                 if name not in self.lists:
@@ -508,15 +514,12 @@ def _backgrounds(hits: Sequence[_Hit], cues: Sequence[_Hit]) -> List[_Hit]:
     """Background mentions that hold: another event has a strong cue left, and no `unless` phrase of
     the background's event is in the message (then the message deals with that event after all)."""
     dealt_with = {event for h in hits if h.rule.kind == BACKGROUND_UNLESS for event in h.rule.events}
-    held = []
-    for hit in hits:
-        if hit.rule.kind != BACKGROUND or hit.rule.events & dealt_with:
-            continue
-        other = any(c.rule.kind == STRONG and not c.vetoed_by and not (c.rule.events & hit.rule.events) for c in cues)
-        if other:
-            overrule = _Rule(hit.rule.key, OVERRULE, hit.rule.events, hit.rule.entry)
-            held.append(_Hit(overrule, hit.start, hit.end, hit.clause))
-    return held
+    strong = {event for c in cues if c.rule.kind == STRONG and not c.vetoed_by for event in c.rule.events}
+    return [
+        _Hit(_Rule(hit.rule.key, OVERRULE, hit.rule.events, hit.rule.entry), hit.start, hit.end, hit.clause)
+        for hit in hits
+        if hit.rule.kind == BACKGROUND and not hit.rule.events & dealt_with and strong - hit.rule.events
+    ]
 
 
 def _blocks(veto: _Hit, hit: _Hit) -> bool:

@@ -51,6 +51,10 @@ class _Case:
     contradicted_by: Tuple[Tuple[str, str], ...] = ()  # facts that rule out a learned guess of this case
     needs_event: str = ""  # the case holds only in a message of this life event (a baby's birthplace)
 
+    def applies_to(self, events: Optional[Sequence[str]]) -> bool:
+        """Whether the case can hold for a message of these events (None: not known yet)."""
+        return events is None or not self.needs_event or self.needs_event in events
+
 
 @dataclass(frozen=True)
 class _Config:
@@ -151,7 +155,7 @@ def complex_case_reason(
     clean = _clean(text)
     values = _entity_values(entities)
     for case in load_config().cases:
-        if events is not None and case.needs_event and case.needs_event not in events:
+        if not case.applies_to(events):
             continue
         if clean and any(p.search(clean) for p in case.unless):
             continue
@@ -176,7 +180,7 @@ def learned_reason(
     if reason == "asks_for_person":
         return None if _asks_whether(_clean(text)) else ASKED_FOR_PERSON
     case = next((c for c in load_config().cases if c.kind == reason), None)
-    if case is None or (events is not None and case.needs_event and case.needs_event not in events):
+    if case is None or not case.applies_to(events):
         return None
     clean = _clean(text)
     values = _entity_values(entities)

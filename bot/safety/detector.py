@@ -164,9 +164,7 @@ class SafetyDetector:
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 hits = self.matcher(doc)
-                vetoes = (
-                    [] if self._immediate(words) else [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
-                )
+                vetoes = self._vetoes(doc, words)
             for match_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
                 kind = strings[match_id].split("|")[0]
                 if kind in found or self._vetoed(kind, start, end, vetoes):
@@ -174,6 +172,13 @@ class SafetyDetector:
                 matched = " ".join(w for w in words[start:end] if w != END)
                 found[kind] = SafetySignal(kind, matched)
         return [found[k] for k in self.order if k in found]
+
+    def _vetoes(self, doc: Any, words: Sequence[str]) -> List[Tuple[str, int, int]]:
+        """The `unless` matches of a sentence as (kind, start, end); none when it says it is happening now."""
+        if self._immediate(words):
+            return []
+        strings = self.nlp.vocab.strings
+        return [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
 
     def _immediate(self, words: Sequence[str]) -> bool:
         """The sentence says it is happening now ("right now", "tonight"): nothing in it is a past story."""
@@ -205,11 +210,10 @@ class SafetyDetector:
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 spans = [(s, e) for _, s, e in self.figurative(doc)]
-                if not self._immediate(words):
-                    vetoes = [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
-                    spans += [
-                        (s, e) for m, s, e in self.matcher(doc) if self._vetoed(strings[m].split("|")[0], s, e, vetoes)
-                    ]
+                vetoes = self._vetoes(doc, words)
+                spans += [
+                    (s, e) for m, s, e in self.matcher(doc) if self._vetoed(strings[m].split("|")[0], s, e, vetoes)
+                ]
             if any(not any(s <= i < e for s, e in spans) for i in risky):
                 return True
         return False

@@ -575,3 +575,11 @@ def test_cues_after_the_twelfth_look(text: str, event: str) -> None:
 )
 def test_look_alikes_after_the_twelfth_look(text: str, event: str) -> None:
     assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
+
+
+@pytest.mark.parametrize("entry", ["since #2024-1950", "since #1-100000"])
+def test_a_number_range_that_goes_down_or_is_huge_is_a_clear_error(entry: str) -> None:
+    from bot.components.life_events import LifeEventMatcher
+
+    with pytest.raises(ValueError, match="must go up"):
+        LifeEventMatcher({"events": {NB: {"veto": [entry]}}})
