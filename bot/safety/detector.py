@@ -160,11 +160,13 @@ class SafetyDetector:
 
         found: Dict[str, SafetySignal] = {}
         strings = self.nlp.vocab.strings
-        for words in self.sentences(text):
+        sentences = self.sentences(text)
+        now = self._immediate(sentences)
+        for words in sentences:
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 hits = self.matcher(doc)
-                vetoes = self._vetoes(doc, words)
+                vetoes = self._vetoes(doc, now)
             for match_id, start, end in sorted(hits, key=lambda h: (h[1], -h[2])):
                 kind = strings[match_id].split("|")[0]
                 if kind in found or self._vetoed(kind, start, end, vetoes):
@@ -173,16 +175,23 @@ class SafetyDetector:
                 found[kind] = SafetySignal(kind, matched)
         return [found[k] for k in self.order if k in found]
 
-    def _vetoes(self, doc: Any, words: Sequence[str]) -> List[Tuple[str, int, int]]:
-        """The `unless` matches of a sentence as (kind, start, end); none when it says it is happening now."""
-        if self._immediate(words):
+    def _vetoes(self, doc: Any, now: bool) -> List[Tuple[str, int, int]]:
+        """The `unless` matches of a sentence as (kind, start, end); none when the message says it is
+        happening now."""
+        if now:
             return []
         strings = self.nlp.vocab.strings
         return [(strings[m].split("|")[0], s, e) for m, s, e in self.vetoes(doc)]
 
-    def _immediate(self, words: Sequence[str]) -> bool:
-        """The sentence says it is happening now ("right now", "tonight"): nothing in it is a past story."""
-        return any(tuple(words[i : i + len(phrase)]) == phrase for phrase in self.immediate for i in range(len(words)))
+    def _immediate(self, sentences: Sequence[Sequence[str]]) -> bool:
+        """The message says it is happening now ("right now", "tonight"): nothing in it is a past story,
+        not even in another clause ("last year I felt suicidal and tonight it's back")."""
+        return any(
+            tuple(words[i : i + len(phrase)]) == phrase
+            for words in sentences
+            for phrase in self.immediate
+            for i in range(len(words))
+        )
 
     def _vetoed(self, kind: str, start: int, end: int, vetoes: Sequence[Tuple[str, int, int]]) -> bool:
         """A veto speaks about the words near it: "had a heart attack last year" is a past event, but
@@ -203,14 +212,16 @@ class SafetyDetector:
         from spacy.tokens import Doc
 
         strings = self.nlp.vocab.strings
-        for words in self.sentences(text):
+        sentences = self.sentences(text)
+        now = self._immediate(sentences)
+        for words in sentences:
             risky = [i for i, word in enumerate(words) if word in self.confirm_words]
             if not risky:
                 continue
             with self._lock:
                 doc = Doc(self.nlp.vocab, words=words)
                 spans = [(s, e) for _, s, e in self.figurative(doc)]
-                vetoes = self._vetoes(doc, words)
+                vetoes = self._vetoes(doc, now)
                 spans += [
                     (s, e) for m, s, e in self.matcher(doc) if self._vetoed(strings[m].split("|")[0], s, e, vetoes)
                 ]

@@ -306,3 +306,28 @@ def test_a_premature_baby_doing_well_is_no_child_death_nor_a_move_an_adoption_ab
     assert learned_reason({"reason": "stillbirth_or_child_death"}, premature) is None
     assert complex_case_reason("twin B is stable, twin A didn't make it") == "complex_case:stillbirth_or_child_death"
     assert complex_case_reason("adopting a toddler through the CAS and moving from Quebec to Cornwall") is None
+
+
+@pytest.mark.parametrize(
+    "text, events, reason",
+    [
+        (
+            "refugee claimant in Windsor, my IRB hearing got adjourned again and my work permit expires Friday",
+            ["new_to_ontario"],
+            "complex_case:immigration_status_problem",
+        ),
+        (
+            "we flew in from Manila on Sunday with our son, he was born there in August",
+            ["new_to_ontario", "birth"],
+            "complex_case:birth_outside_ontario",
+        ),
+        (
+            "since mom passed my brothers keep arguing about who keeps her bakery in Barrie",
+            ["bereavement", "new_business"],
+            "complex_case:estate_dispute",
+        ),
+        ("my twins argue about who gets the top bunk every night", [], None),
+    ],
+)
+def test_cases_after_the_thirteenth_look(text, events, reason):
+    assert complex_case_reason(text, {}, events) == reason

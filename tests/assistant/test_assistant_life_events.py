@@ -577,6 +577,34 @@ def test_look_alikes_after_the_twelfth_look(text: str, event: str) -> None:
     assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
 
 
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("our pizzeria on King Street opens next month, which inspections do we book", NB),
+        ("the new dental clinic is opening in two weeks", NB),
+        ("moving back after six years in Dubai with my family", NO),
+        ("returning Canadian after years in Seoul, what do I need for OHIP", NO),
+    ],
+)
+def test_cues_after_the_thirteenth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("grandpa passed when I was small and I want his surname on my licence", BE),
+        ("new to this app, where do I log in to see my notices", NO),
+        ("paralegal here with a general question about probate fees", BE),
+        ("accounting question, not about any specific client: when is a deceased person's final return due", BE),
+        ("my daughter's class is doing a presentation about refugees, where can she find facts", NO),
+        ("are there statistics on how many babies are born in Ottawa each year", BI),
+    ],
+)
+def test_look_alikes_after_the_thirteenth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
+
+
 @pytest.mark.parametrize("entry", ["since #2024-1950", "since #1-100000"])
 def test_a_number_range_that_goes_down_or_is_huge_is_a_clear_error(entry: str) -> None:
     from bot.components.life_events import LifeEventMatcher

@@ -288,3 +288,17 @@ def test_a_birth_happening_outside_a_hospital_is_an_emergency_and_safe_now_is_re
 def test_a_newborn_turning_blue_is_an_emergency():
     assert detect("our newborn went blue and floppy in the car seat") is not None
     assert detect("the infant is limp and not feeding") is not None
+
+
+def test_suicidal_feelings_told_as_over_are_no_crisis_unless_the_message_says_now():
+    for text in (
+        "two summers ago I was suicidal, then I got help; today I just need a new SIN card",
+        "I used to feel suicidal in my twenties, now I want to open a bookshop",
+    ):
+        assert detect(text) is None, text
+    for text in (
+        "last month I felt suicidal and tonight it is back",
+        "I was suicidal last night",
+        "I was suicidal yesterday and I can't stop thinking about it",
+    ):
+        assert detect(text) is not None, text

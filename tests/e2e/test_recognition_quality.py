@@ -28,13 +28,9 @@ from onewindow_catalogue.snapshot import CatalogueSnapshot
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = {"event_exact_match": 0.95, "urgent_recall": 1.0, "misrouted_rate": 0.05}
-# Sets that do not meet the targets yet, held to the floor they were measured at until they do. nlu_blind13 was
-# scored once at the end of the fifth session (events 0.966, urgent 0.96, misrouted 6.2%) and not fixed yet, but
-# for its missed emergency ("our newborn turned blue and is limp"). (nlu_heldout, nlu_blind6 and nlu_blind9 were
-# here before, until the fixes in general terms that followed their looks.)
-BELOW_TARGET: Dict[str, Dict[str, float]] = {
-    "nlu_blind13": {"event_exact_match": 0.96, "urgent_recall": 0.96, "misrouted_rate": 0.07},
-}
+# Sets that do not meet the targets yet, held to the floor they were measured at until they do. (nlu_heldout,
+# nlu_blind6, nlu_blind9 and nlu_blind13 were here before, until the fixes in general terms that followed their looks.)
+BELOW_TARGET: Dict[str, Dict[str, float]] = {}
 FLOORS = {
     path.parent.name: BELOW_TARGET.get(path.parent.name, TARGETS) for path in sorted(ROOT.glob("tests/nlu_*/cases.yml"))
 }
