@@ -295,6 +295,10 @@ class LifeEventMatcher:
         self.from_words = {w.lower() for w in _as_list(spec.get("from_words"))}
         self.to_words = {w.lower() for w in _as_list(spec.get("to_words"))}
         self.licence_words = {w.lower() for w in _as_list(spec.get("licence_words"))}
+        lived = spec.get("lived_in") or {}
+        self.lived_words = {w.lower() for w in _as_list(lived.get("after"))}
+        self.lived_move_words = {w.lower() for w in _as_list(lived.get("moves"))}
+        self.lived_subjects = {w.lower() for w in _as_list(lived.get("subjects"))}
         self.move_words = set(self.lists.get("move_verb", []))
         self.foreign_followers = {w.lower() for w in foreign_followers}
         self.places = phrase_matcher(self.nlp.vocab, attr="LOWER")
@@ -379,7 +383,33 @@ class LifeEventMatcher:
         found: List[_Hit] = []
         for clause in sorted(set(clauses)):
             found.extend(self._clause_place_hits(words, clauses, clause, places))
+        found.extend(self._lived_outside(words, clauses, places))
         return found
+
+    def _lived_outside(
+        self, words: Sequence[str], clauses: Sequence[int], places: Mapping[int, Tuple[str, int]]
+    ) -> List[_Hit]:
+        """ "I grew up in Michigan. Moving to Windsor this summer": the writer's life outside Ontario ("my
+        brother lived in Winnipeg" is his), and a move anywhere in the message (strong; without a move, weak)."""
+        leads = [
+            i
+            for i in range(1, len(words))
+            if words[i] == "in"
+            and words[i - 1] in self.lived_words
+            and self.lived_subjects & set(words[max(0, i - 4) : i])
+        ]
+        origins = [span for kind, span in self._after(words, leads, places, {"in"}) if kind == "OUT"]
+        moving = any(word in self.lived_move_words for word in words)
+        return [
+            self._place_hit(
+                "moving, lived in <outside Ontario>" if moving else "lived in <outside Ontario>",
+                STRONG if moving else WEAK,
+                start,
+                end,
+                clauses[start],
+            )
+            for start, end in origins
+        ]
 
     def _places(self, words: Sequence[str], place_hits: Sequence[Tuple[int, int, int]]) -> Dict[int, Tuple[str, int]]:
         """Start token -> (ON|OUT, end) for the longest place starting there (OUT wins a tie)."""

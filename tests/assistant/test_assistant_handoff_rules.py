@@ -331,3 +331,24 @@ def test_a_premature_baby_doing_well_is_no_child_death_nor_a_move_an_adoption_ab
 )
 def test_cases_after_the_thirteenth_look(text, events, reason):
     assert complex_case_reason(text, {}, events) == reason
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("the officer at the airport cut my visitor record short", "complex_case:immigration_status_problem"),
+        ("our triplets came early and one of the girls died at 4 days old", "complex_case:stillbirth_or_child_death"),
+        ("ServiceOntario turned down my daughter's birth certificate application", "complex_case:refused_application"),
+        ("my study permit was revoked and now my status is in limbo", "complex_case:immigration_status_problem"),
+    ],
+)
+def test_cases_after_the_fourteenth_look(text, reason):
+    assert complex_case_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["could I get a callback this afternoon about my EI", "She'd like a callback before noon"],
+)
+def test_asking_for_a_callback_asks_for_a_person(text):
+    assert asks_for_person(text)

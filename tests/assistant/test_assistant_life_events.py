@@ -605,6 +605,34 @@ def test_look_alikes_after_the_thirteenth_look(text: str, event: str) -> None:
     assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
 
 
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("my aunt is handing her flower shop over to me in January", NB),
+        ("grandpa left me the hardware store he ran for 30 years", NB),
+        ("I lived in Calgary for a decade and am relocating to Sudbury", NO),
+        ("we were raised in Texas. Moving to Belleville in the fall", NO),
+    ],
+)
+def test_cues_after_the_fourteenth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("the toddler has gone pale and floppy, what do I do", BE),
+        ("as a bookkeeper, how do I close a client's books after a death", BE),
+        ("hypothetically, if a sole proprietor dies, who files the return", BE),
+        ("I was passing the bakery on Main and wondered about parking permits", NB),
+        ("I grew up in Ohio and have lived in Sarnia for twenty years", NO),
+        ("my brother lived in Winnipeg and moved to Kenora last year before he died", NO),
+    ],
+)
+def test_look_alikes_after_the_fourteenth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text), strengths(text)
+
+
 @pytest.mark.parametrize("entry", ["since #2024-1950", "since #1-100000"])
 def test_a_number_range_that_goes_down_or_is_huge_is_a_clear_error(entry: str) -> None:
     from bot.components.life_events import LifeEventMatcher
