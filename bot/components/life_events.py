@@ -299,6 +299,7 @@ class LifeEventMatcher:
         self.lived_words = {w.lower() for w in _as_list(lived.get("after"))}
         self.lived_move_words = {w.lower() for w in _as_list(lived.get("moves"))}
         self.lived_subjects = {w.lower() for w in _as_list(lived.get("subjects"))}
+        self.lived_present_words = {w.lower() for w in _as_list(lived.get("present"))}
         self.move_words = set(self.lists.get("move_verb", []))
         self.foreign_followers = {w.lower() for w in foreign_followers}
         self.places = phrase_matcher(self.nlp.vocab, attr="LOWER")
@@ -390,7 +391,7 @@ class LifeEventMatcher:
         self, words: Sequence[str], clauses: Sequence[int], places: Mapping[int, Tuple[str, int]]
     ) -> List[_Hit]:
         """ "I grew up in Michigan. Moving to Windsor this summer": the writer's life outside Ontario ("my
-        brother lived in Winnipeg" is his), and a move anywhere in the message (strong; without a move, weak)."""
+        brother lived in Winnipeg" is his), and a move anywhere in the message."""
         leads = [
             i
             for i in range(1, len(words))
@@ -399,16 +400,17 @@ class LifeEventMatcher:
             and self.lived_subjects & set(words[max(0, i - 4) : i])
         ]
         origins = [span for kind, span in self._after(words, leads, places, {"in"}) if kind == "OUT"]
-        moving = any(word in self.lived_move_words for word in words)
+        if any(word in self.lived_move_words for word in words):
+            return [
+                self._place_hit("moving, lived in <outside Ontario>", STRONG, start, end, clauses[start])
+                for start, end in origins
+            ]
+        # no move: someone who lives outside Ontario and stays there ("I live in Kelowna; can I handle
+        # his Ontario estate from BC?") is arriving nowhere
         return [
-            self._place_hit(
-                "moving, lived in <outside Ontario>" if moving else "lived in <outside Ontario>",
-                STRONG if moving else WEAK,
-                start,
-                end,
-                clauses[start],
-            )
+            self._place_hit("lives in <outside Ontario>", VETO, start, end, clauses[start])
             for start, end in origins
+            if words[start - 1] in self.lived_present_words
         ]
 
     def _places(self, words: Sequence[str], place_hits: Sequence[Tuple[int, int, int]]) -> Dict[int, Tuple[str, int]]:

@@ -10,7 +10,10 @@ FallbackClassifier):
   {"kind": null, "source": "learned"}: the general crisis referral (911,
   9-8-8, 211). `learned_needs_risk_word: true` would also ask for one of the
   `confirm_words`; on the development sets that halved what the model found
-  (the words of a crisis are more varied than any list);
+  (the words of a crisis are more varied than any list). But when the rules find a
+  quarrel or a refusal (complex_cases.yml `heated_not_dangerous`), the model's
+  alarm needs such a word: "my brother changed the locks on Dad's house" is the
+  heat of an estate dispute, not a danger;
 - when the classifier alone says `crisis` but no pattern fires and the message
   has none of the words that can go with a crisis (patterns.yml
   `confirm_words`), or the HandoffClassifier gives it less than
@@ -31,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.handoff_classifier import SIGNALS_KEY
 from bot.components.shared import RuleComponent, renormalised, set_ranking, user_text
+from bot.handoff.rules import heated_not_dangerous
 from bot.safety.detector import SafetyDetector, default_detector
 
 CRISIS_INTENT = "crisis"
@@ -91,7 +95,9 @@ class SafetyOverride(RuleComponent[SafetyDetector], IntentClassifier):
             return False
         if not (message.get(SIGNALS_KEY) or {}).get("urgent"):
             return False
-        return not self.component_config.get("learned_needs_risk_word", False) or self.matcher.has_risk_word(text)
+        if self.component_config.get("learned_needs_risk_word", False) or heated_not_dangerous(text):
+            return self.matcher.has_risk_word(text)
+        return True
 
     def _confirmed(self, message: Message, text: str) -> bool:
         """DIET's `crisis` needs a word that can go with a crisis and, when the HandoffClassifier has

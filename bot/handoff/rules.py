@@ -50,6 +50,7 @@ class _Case:
     unless: Tuple[re.Pattern, ...] = ()  # the text says it is not this case after all ("he was 24")
     contradicted_by: Tuple[Tuple[str, str], ...] = ()  # facts that rule out a learned guess of this case
     needs_event: str = ""  # the case holds only in a message of this life event (a baby's birthplace)
+    heated_not_dangerous: bool = False  # with this case, the model's alarm needs a word of crisis (safety)
 
     def applies_to(self, events: Optional[Sequence[str]]) -> bool:
         """Whether the case can hold for a message of these events (None: not known yet)."""
@@ -100,6 +101,7 @@ def load_config(path: Path = CASES_PATH) -> _Config:
             unless=tuple(_compile(p) for p in case.get("unless") or []),
             contradicted_by=tuple((str(k), str(v).lower()) for k, v in (case.get("contradicted_by") or {}).items()),
             needs_event=str(case.get("needs_event") or ""),
+            heated_not_dangerous=bool(case.get("heated_not_dangerous", False)),
         )
         for case in data.get("cases") or []
     )
@@ -164,6 +166,15 @@ def complex_case_reason(
         if clean and any(p.search(clean) for p in case.patterns):
             return f"{COMPLEX_CASE}:{case.kind}"
     return None
+
+
+def heated_not_dangerous(text: Optional[str]) -> bool:
+    """Whether the rules find a case that is heated but no danger in itself (an estate dispute, a refusal):
+    the learned urgency of such a message is the heat of the dispute unless a word of crisis says more
+    (see SafetyOverride)."""
+    reason = complex_case_reason(text)
+    kind = reason.split(":", 1)[1] if reason else ""
+    return any(case.kind == kind and case.heated_not_dangerous for case in load_config().cases)
 
 
 def learned_reason(

@@ -352,3 +352,21 @@ def test_cases_after_the_fourteenth_look(text, reason):
 )
 def test_asking_for_a_callback_asks_for_a_person(text):
     assert asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    "text, events, reason",
+    [
+        ("our corporate name was rejected by the registry as too similar", ["new_business"], "refused_application"),
+        ("my mother back in Manila passed away on Sunday", ["bereavement"], "death_outside_ontario"),
+        ("the will my brother showed the bank is forged", ["bereavement"], "estate_dispute"),
+        ("since the funeral we keep arguing about dad's cottage", ["bereavement"], "estate_dispute"),
+        ("the officer said my visa is the wrong type and I may have to leave Canada", [], "immigration_status_problem"),
+    ],
+)
+def test_cases_after_the_fifteenth_look(text, events, reason):
+    assert complex_case_reason(text, {}, events) == f"complex_case:{reason}"
+
+
+def test_demanding_a_manager_asks_for_a_person():
+    assert asks_for_person("Caller demands a manager right now")

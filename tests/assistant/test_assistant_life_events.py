@@ -633,6 +633,30 @@ def test_look_alikes_after_the_fourteenth_look(text: str, event: str) -> None:
     assert event not in strong_events(text), strengths(text)
 
 
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("since Marta passed in March I've been handling her affairs", BE),
+    ],
+)
+def test_cues_after_the_fifteenth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("expecting our second in May, we'll need help with childcare costs", NB),
+        ("my mom's pension cheque still hasn't arrived", NO),
+        ("ordered the replacement card in June and nothing has come", NO),
+        ("my aunt keeps selling off grandma's furniture", NB),
+        ("I live in Winnipeg and I'm the executor for my aunt in Kingston", NO),
+    ],
+)
+def test_look_alikes_after_the_fifteenth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
+
+
 @pytest.mark.parametrize("entry", ["since #2024-1950", "since #1-100000"])
 def test_a_number_range_that_goes_down_or_is_huge_is_a_clear_error(entry: str) -> None:
     from bot.components.life_events import LifeEventMatcher

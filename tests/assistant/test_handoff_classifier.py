@@ -138,6 +138,21 @@ def test_safety_override_believes_a_learned_crisis_where_the_rules_are_silent():
     assert smoky_again.get("intent")["name"] == "new_business"
 
 
+def test_a_learned_alarm_over_a_quarrel_needs_a_word_of_crisis():
+    component = SafetyOverride(SafetyOverride.get_default_config())
+    alarm = {"urgent": True, "urgent_confidence": 0.9}
+    locks = _message("my sister changed the locks on mom's condo and says the will we have is forged", alarm)
+    component.process([locks])
+    assert locks.get("intent")["name"] == "new_business"
+    threat = _message("my sister says the will is forged and threatened to hurt me if I come to the condo", alarm)
+    component.process([threat])
+    assert threat.get("intent")["name"] == "crisis"
+    # not a quarrel the rules know: the model's alarm stands without a word of crisis
+    burning = _message("something smells like it is burning in the hallway", alarm)
+    component.process([burning])
+    assert burning.get("intent")["name"] == "crisis"
+
+
 def test_decide_takes_the_learned_reason_only_when_the_rules_are_silent():
     dispute = {"reason": "estate_dispute", "reason_confidence": 0.8}
     handoff = decide("bereavement", "two wills turned up and my cousins disagree", [], ["bereavement"], signals=dispute)
