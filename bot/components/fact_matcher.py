@@ -150,7 +150,8 @@ class FactMatcher:
             self.official[surface.lower()] = official
             by_official.setdefault(official, []).append(surface)
         for official, surfaces in by_official.items():
-            self._add_phrases(self.places, f"muni|{official}", surfaces)
+            # "St. Catharines" is one token "St." when capitalised but "st" "." in lower case: both forms
+            self._add_phrases(self.places, f"muni|{official}", sorted(set(surfaces) | {s.title() for s in surfaces}))
 
     # -- building -------------------------------------------------------------------------------
 

@@ -93,6 +93,9 @@ def test_look_alikes_do_not_fire(matcher):
         ("we live in King", "Township of King"),
         ("near Tiny, on the bay", "Township of Tiny"),
         ("in Sault Ste Marie", "City of Sault Ste. Marie"),
+        # a capitalised "St." is one token, a lower-case "st." two: both are the city
+        ("he was on ODSP in St. Catharines. Any help?", "City of St. Catharines"),
+        ("she lived in st. catharines", "City of St. Catharines"),
     ],
 )
 def test_municipalities_map_to_official_names(matcher, text, official):

@@ -657,6 +657,34 @@ def test_look_alikes_after_the_fifteenth_look(text: str, event: str) -> None:
     assert event not in strong_events(text) and strengths(text).get(event) != WEAK, strengths(text)
 
 
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("registering a sole proprietorship for my snow removal outfit", NB),
+        ("the dog grooming studio we just opened needs a sign permit", NB),
+        ("dad left no will and we don't know who handles his bank account", BE),
+        ("moving back to Sudbury after 9 years in Qatar", NO),
+        ("we only arrived three weeks ago and need health cards", NO),
+    ],
+)
+def test_cues_after_the_sixteenth_look(text: str, event: str) -> None:
+    assert event in strong_events(text)
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("our cat Luna died last night. Can we bury her in the backyard in Guelph?", BE),
+        ("when is the due date for the second property tax payment", BI),
+        ("after I lost my restaurant to the pandemic I took an office job", NB),
+        ("my boyfriend moved in with me last month, do I tell the housing office", NO),
+        ("the parcel arrived two days ago but it was damaged", NO),
+    ],
+)
+def test_look_alikes_after_the_sixteenth_look(text: str, event: str) -> None:
+    assert event not in strong_events(text), strengths(text)
+
+
 @pytest.mark.parametrize("entry", ["since #2024-1950", "since #1-100000"])
 def test_a_number_range_that_goes_down_or_is_huge_is_a_clear_error(entry: str) -> None:
     from bot.components.life_events import LifeEventMatcher

@@ -302,3 +302,9 @@ def test_suicidal_feelings_told_as_over_are_no_crisis_unless_the_message_says_no
         "I was suicidal yesterday and I can't stop thinking about it",
     ):
         assert detect(text) is not None, text
+
+
+def test_drowning_in_paperwork_and_a_past_attempt_are_no_crisis():
+    assert detect("my mother died and I'm drowning in her bank paperwork") is None
+    assert detect("two summers ago I had a suicide attempt; I'm well now and need my records") is None
+    assert detect("my toddler is drowning in the neighbour's pool") is not None
