@@ -410,7 +410,7 @@ class LifeEventMatcher:
         return [
             self._place_hit("lives in <outside Ontario>", VETO, start, end, clauses[start])
             for start, end in origins
-            if words[start - 1] in self.lived_present_words
+            if words[start - 1] in self.lived_present_words  # `start` is the "in"; before it, "live"
         ]
 
     def _places(self, words: Sequence[str], place_hits: Sequence[Tuple[int, int, int]]) -> Dict[int, Tuple[str, int]]:

@@ -154,6 +154,12 @@ def complex_case_reason(
     in a message of that event, when the events are known: "Dad died here; he was born
     in Scotland" is no birth outside Ontario.
     """
+    case = _matching_case(text, entities, events)
+    return f"{COMPLEX_CASE}:{case.kind}" if case else None
+
+
+def _matching_case(text: Optional[str], entities: Entities, events: Optional[Sequence[str]]) -> Optional[_Case]:
+    """The first case (in file order) whose facts or patterns hold and whose `unless` does not."""
     clean = _clean(text)
     values = _entity_values(entities)
     for case in load_config().cases:
@@ -162,9 +168,9 @@ def complex_case_reason(
         if clean and any(p.search(clean) for p in case.unless):
             continue
         if any(values.get(name) == value for name, value in case.entities):
-            return f"{COMPLEX_CASE}:{case.kind}"
+            return case
         if clean and any(p.search(clean) for p in case.patterns):
-            return f"{COMPLEX_CASE}:{case.kind}"
+            return case
     return None
 
 
@@ -172,9 +178,8 @@ def heated_not_dangerous(text: Optional[str]) -> bool:
     """Whether the rules find a case that is heated but no danger in itself (an estate dispute, a refusal):
     the learned urgency of such a message is the heat of the dispute unless a word of crisis says more
     (see SafetyOverride)."""
-    reason = complex_case_reason(text)
-    kind = reason.split(":", 1)[1] if reason else ""
-    return any(case.kind == kind and case.heated_not_dangerous for case in load_config().cases)
+    case = _matching_case(text, None, None)
+    return bool(case and case.heated_not_dangerous)
 
 
 def learned_reason(
