@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     require_review: bool = Field(False, description="catalogue changes need a second person's approval to publish")
     review_after_days: int = Field(365, description="catalogue entries not checked for this long are overdue")
     chat_origins: List[str] = Field(["*"], description="web origins allowed to embed the chat widget")
+    trusted_proxies: List[str] = Field(
+        [], description="reverse proxies (addresses or networks) whose X-Forwarded-For is believed"
+    )
+    rate_window_seconds: int = Field(60, description="the window the public API's rate limits count over")
+    rate_conversations_per_client: int = Field(60, description="new chats one client may start per window (0: off)")
+    rate_conversations_total: int = Field(1200, description="new chats all clients together may start per window")
+    rate_messages_per_client: int = Field(240, description="chat messages one client may send per window")
+    rate_messages_total: int = Field(6000, description="chat messages all clients together may send per window")
+    api_docs_assets: Path | None = Field(
+        None, description="a local swagger-ui-dist folder; /docs is served from it, and is off when unset"
+    )
 
     class Config:
         env_prefix = "ONEWINDOW_"
