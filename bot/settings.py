@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, validator
 
 
 class Settings(BaseSettings):
@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     rasa_token: str | None = Field(None, description="Rasa HTTP API token; generated into data_dir when unset")
     secret_key: str | None = Field(None, description="signs console sessions; generated into data_dir when unset")
     model_path: Path = Path("models/onewindow.tar.gz")
-    staffed_hours: str = Field("Mon-Fri 08:00-18:00", description="when agents answer chats (Toronto time)")
+    staffed_hours: str = Field(
+        "Mon-Fri 08:00-18:00", description="when agents answer chats, in `timezone` ('always' for a 24/7 desk)"
+    )
     timezone: str = "America/Toronto"
     retention_days: int = 30
     max_message_chars: int = 2000
@@ -42,6 +44,21 @@ class Settings(BaseSettings):
 
     class Config:
         env_prefix = "ONEWINDOW_"
+
+    @validator("staffed_hours")
+    def _valid_staffed_hours(cls, spec: str) -> str:  # noqa: N805 (pydantic validator)
+        """A bad ONEWINDOW_STAFFED_HOURS is refused at start-up, not at the first handoff."""
+        from bot.cases import hours
+
+        hours.parse(spec)
+        return spec
+
+    @validator("timezone")
+    def _known_timezone(cls, timezone: str) -> str:  # noqa: N805 (pydantic validator)
+        from bot.cases import hours
+
+        hours.check("always", timezone)
+        return timezone
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -8,10 +8,11 @@ database, not Rasa's pause flag, decides — so any replica routes the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -57,12 +58,18 @@ class _Received:
 
 class ConversationRouter:
     def __init__(
-        self, session_factory: sessionmaker, bot: RasaChannel, settings: Settings, snapshots: SnapshotCache
+        self,
+        session_factory: sessionmaker,
+        bot: RasaChannel,
+        settings: Settings,
+        snapshots: SnapshotCache,
+        clock: Callable[[], dt.datetime] = hours.utcnow,
     ) -> None:
         self.session_factory = session_factory
         self.bot = bot
         self.settings = settings
         self.snapshots = snapshots
+        self.clock = clock  # read for staffed hours; tests pass a fixed one
 
     # --- starting -----------------------------------------------------------------
     def start(self, lang: str = "en") -> Dict[str, Any]:
@@ -238,7 +245,7 @@ class ConversationRouter:
         known_queues = queues(conversation.lang)
         queue = handoff.get("queue") if handoff.get("queue") in known_queues else GENERAL_QUEUE
         summary = self._summary(db_session, conversation, handoff)
-        staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone)
+        staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone, self.clock())
         consent = handoff.get("consent") if isinstance(handoff.get("consent"), dict) else None
         case = cases.open_case(
             db_session=db_session,

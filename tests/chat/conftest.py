@@ -39,7 +39,7 @@ def rasa():
 @pytest.fixture()
 def chat_app(seeded_app, rasa):
     seeded_app.state.router.bot = RasaChannel("http://rasa.test", transport=httpx.MockTransport(rasa.handler))
-    seeded_app.state.router.settings.staffed_hours = "Mon-Sun 00:00-23:59"
+    seeded_app.state.router.settings.staffed_hours = "always"
     return seeded_app
 
 

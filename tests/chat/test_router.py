@@ -121,8 +121,30 @@ def test_crisis_while_waiting_escalates_to_priority(chat, rasa):
         assert case.urgent and case.queue == "priority"
 
 
+def at_toronto(text: str):
+    """A fixed clock for the router: '2026-12-12 03:00' in Toronto (12 Dec 2026 is a Saturday)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo("America/Toronto"))
+    return lambda: moment
+
+
+def test_the_router_reads_staffed_hours_at_its_clock(chat, rasa):
+    router = chat.app.state.router
+    router.settings.staffed_hours = "Mon-Fri 08:00-18:00"
+    router.clock = at_toronto("2026-12-07 17:59")  # Monday, the last staffed minute
+    rasa.reply = lambda body: [{"text": "Connecting you.", "custom": HANDOFF}]
+    body = say(chat, start(chat), "agent please").json()
+    assert "outside those hours" not in body["messages"][-1]["text"] and body["owner"] == "queue"
+    router.clock = at_toronto("2026-12-07 18:00")  # the end is excluded
+    body = say(chat, start(chat), "agent please").json()
+    assert "outside those hours" in body["messages"][-1]["text"]
+
+
 def test_after_hours_offers_a_callback_kept_out_of_the_transcript(chat, rasa):
-    chat.app.state.router.settings.staffed_hours = "Sat 00:00-00:01"
+    chat.app.state.router.settings.staffed_hours = "Mon-Fri 08:00-18:00"
+    chat.app.state.router.clock = at_toronto("2026-12-12 03:00")  # a Saturday night
     conversation = start(chat)
     rasa.reply = lambda body: [{"text": "Connecting you.", "custom": HANDOFF}]
     body = say(chat, conversation, "agent please").json()

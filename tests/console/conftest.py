@@ -211,7 +211,7 @@ def live_app(tmp_path_factory, seeded_database):
     env = {
         **os.environ,
         "ONEWINDOW_DATA_DIR": str(data_dir),
-        "ONEWINDOW_STAFFED_HOURS": "Mon-Sun 00:00-23:59",
+        "ONEWINDOW_STAFFED_HOURS": "always",
         "ONEWINDOW_RASA_URL": rasa["url"] if rasa else f"http://127.0.0.1:{_free_port()}",
     }
     if rasa and rasa["token"]:

@@ -38,7 +38,7 @@ def stack(tmp_path_factory):
         rasa_port=rasa,
         action_port=actions,
         rasa_url=f"http://127.0.0.1:{rasa}",
-        staffed_hours="Mon-Sun 00:00-23:59",
+        staffed_hours="always",
         model_path=MODEL,
     )
     env = {**os.environ, "ONEWINDOW_DATA_DIR": str(data_dir), "ONEWINDOW_NEW_PASSWORD": "agent password 1"}
