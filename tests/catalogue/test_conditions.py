@@ -136,3 +136,50 @@ def test_compiled_conditions_agree_with_evaluate(seed_catalogue):
                     facts[fact_id] = value
             active = set(rng.sample(events, rng.randint(0, len(events))))
             assert compiled(facts, active) == evaluate(condition, facts, active), (service.id, facts, active)
+
+
+# Hand-written answers at each operator's boundary: the compiled and interpreted
+# conditions share one operator table, so their agreement cannot catch a wrong
+# operator ('gte' read as '>'); only values written out here can.
+BOUNDARIES = [
+    ("age", "gt", 60, [(59, False), (60, False), (61, True)]),
+    ("age", "gte", 60, [(59, False), (60, True), (61, True)]),
+    ("age", "lt", 60, [(59, True), (60, False), (61, False)]),
+    ("age", "lte", 60, [(59, True), (60, True), (61, False)]),
+    ("age", "eq", 60, [(59, False), (60, True), (61, False)]),
+    ("age", "ne", 60, [(59, True), (60, False), (61, True)]),
+    ("age", "gte", 60.5, [(60, False), (60.5, True), (61, True)]),
+    (
+        "when",
+        "gte",
+        dt.date(2026, 1, 1),
+        [(dt.date(2025, 12, 31), False), (dt.date(2026, 1, 1), True), (dt.date(2026, 1, 2), True)],
+    ),
+    (
+        "when",
+        "lt",
+        dt.date(2026, 1, 1),
+        [(dt.date(2025, 12, 31), True), (dt.date(2026, 1, 1), False), (dt.date(2026, 1, 2), False)],
+    ),
+    ("structure", "in", ["sole"], [("sole", True), ("corporation", False)]),
+    ("structure", "not_in", ["sole"], [("sole", False), ("corporation", True)]),
+    ("has_employees", "eq", True, [(True, True), (False, False)]),
+]
+
+
+@pytest.mark.parametrize(
+    "fact, operator, expected, value, holds",
+    [(fact, op, expected, value, holds) for fact, op, expected, cases in BOUNDARIES for value, holds in cases],
+)
+def test_each_operator_at_its_boundary(fact, operator, expected, value, holds):
+    from onewindow_catalogue.conditions import compile_condition
+
+    condition = {"fact": fact, operator: expected}
+    assert evaluate(condition, {fact: value}).value is holds
+    assert compile_condition(condition)({fact: value}, frozenset()).value is holds
+
+
+def test_every_operator_has_a_boundary_case():
+    from onewindow_catalogue.conditions import COMPARISONS
+
+    assert {operator for _, operator, _, _ in BOUNDARIES} == set(COMPARISONS)
