@@ -91,8 +91,18 @@ def test_bundle_text_groups_by_government_in_order(seed_snapshot):
     text = bundle_text(bundle)
     assert text.startswith("Here is your checklist for after a death in City of Toronto")
     assert "Government of Ontario" in text and "Government of Canada" in text
-    numbers = [int(line.split(".")[0]) for line in text.splitlines() if line[:1].isdigit()]
-    assert sorted(numbers) == list(range(1, len(bundle["services"]) + 1))
+    # Each number names the service at that place in the bundle's order (the
+    # order to do things), whichever government's heading it is listed under.
+    numbered = [line.split(". ", 1) for line in text.splitlines() if line[:1].isdigit()]
+    in_order = [s["name"] for s in bundle["services"] if not s.get("covered_by")]
+    assert len(numbered) == len(in_order) >= 2
+    for number, line in numbered:
+        assert line.startswith(in_order[int(number) - 1] + " ("), (number, line)
+    # Under each heading the numbers go up; the first heading holds the first thing to do.
+    for group in text.split("\n\n")[1:]:
+        numbers = [int(line.split(".")[0]) for line in group.splitlines() if line[:1].isdigit()]
+        assert numbers == sorted(numbers), group
+    assert text.split("\n\n")[1].splitlines()[1].startswith("1. ")
     covered = [s for s in bundle["services"] if s.get("covered_by")]
     for service in covered:
         assert f"{service['name']}: included in" in text
