@@ -4,11 +4,12 @@ database, not in memory, so every replica agrees on who is signed in."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Field, validator
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String
 
+from bot.users import passwords
 from onewindow_catalogue.database import Base
 
 ROLES = ("admin", "owner", "agent")
@@ -69,6 +70,13 @@ class UserCreate(BaseModel):
     def _role(cls, value: str) -> str:
         if value not in ROLES:
             raise ValueError(f"must be one of {', '.join(ROLES)}")
+        return value
+
+    @validator("password")
+    def _strong_enough(cls, value: str, values: Dict[str, Any]) -> str:
+        found = passwords.problems(value, values.get("username"))
+        if found:
+            raise ValueError("; ".join(found))
         return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from difflib import get_close_matches
 from typing import List, Optional, Tuple
 
 from argon2 import PasswordHasher
@@ -12,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.users import passwords
 from bot.users.models import (
     ApiTokenRow,
     SessionRow,
@@ -22,6 +24,7 @@ from bot.users.models import (
     UserRow,
     utcnow,
 )
+from onewindow_catalogue.models import OrganisationRow
 
 PASSWORDS = PasswordHasher()
 SESSION_LIFETIME = dt.timedelta(hours=10)
@@ -59,6 +62,7 @@ def create(*, db_session: Session, user_in: UserCreate) -> UserRow:
         raise UserError(f"a user named '{user_in.username}' already exists")
     if user_in.role == "owner" and not user_in.organisations:
         raise UserError("a service owner needs at least one organisation")
+    check_organisations(db_session=db_session, organisations=user_in.organisations)
     user = UserRow(
         username=user_in.username.lower(),
         display_name=user_in.display_name,
@@ -68,6 +72,41 @@ def create(*, db_session: Session, user_in: UserCreate) -> UserRow:
     )
     db_session.add(user)
     db_session.flush()
+    return user
+
+
+def check_organisations(*, db_session: Session, organisations: List[str]) -> None:
+    """An owner kept an organisation that does not exist would edit nothing and
+    see nothing: refuse it, naming the ids that do exist."""
+    known = list(db_session.execute(select(OrganisationRow.id).order_by(OrganisationRow.position)).scalars())
+    unknown = [organisation for organisation in dict.fromkeys(organisations) if organisation not in known]
+    if not unknown:
+        return
+    if not known:
+        raise UserError(
+            f"unknown organisation {', '.join(map(repr, unknown))}: the catalogue has no organisations yet "
+            "(run 'onewindow db init' first)"
+        )
+    hints = [f"did you mean '{close[0]}'?" for close in (get_close_matches(o, known, n=1) for o in unknown) if close]
+    raise UserError(
+        f"unknown organisation {', '.join(map(repr, unknown))}{' (' + ' '.join(hints) + ')' if hints else ''}. "
+        f"Organisation ids in the published catalogue: {', '.join(known)} "
+        "(with their names in catalogue/seed/organisations.yml, or 'onewindow catalogue export orgs.yml')"
+    )
+
+
+def set_password(*, db_session: Session, username: str, password: str) -> UserRow:
+    """A new password, held to the same rules as a new account; every session,
+    API token and remembered device of the account ends with the old one."""
+    user = get_by_username(db_session=db_session, username=username)
+    if user is None:
+        raise UserError(f"no user named '{username}'")
+    found = passwords.problems(password or "", user.username)
+    if found:
+        raise UserError("password " + "; ".join(found))
+    user.password_hash = PASSWORDS.hash(password)
+    db_session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+    db_session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
     return user
 
 

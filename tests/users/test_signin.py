@@ -113,3 +113,24 @@ def test_user_create_validation(seeded_app, fields, message):
             pytest.raises(service.UserError, match="organisation"),
         ):
             service.create(db_session=session, user_in=UserCreate(**data))
+
+
+def test_an_expired_session_is_refused_on_pages_and_the_api(client, users):
+    """The session row outlives its expiry until purged: the expiry itself must refuse it."""
+    import datetime as dt
+
+    from bot.users.models import SessionRow
+
+    assert sign_in(client, "olu").status_code == 303
+    assert client.get("/admin/catalogue", follow_redirects=False).status_code == 200
+    assert client.get("/api/admin/services").status_code == 200
+    with session_scope(users.state.session_factory) as session:
+        row = session.get(SessionRow, service._digest(client.cookies.get("ow_session")))
+        row.expires_at = service.utcnow() - dt.timedelta(seconds=1)
+    page = client.get("/admin/catalogue", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/signin")
+    assert client.get("/api/admin/services").status_code == 401
+    with session_scope(users.state.session_factory) as session:
+        row = session.get(SessionRow, service._digest(client.cookies.get("ow_session")))
+        row.expires_at = service.utcnow() + dt.timedelta(minutes=1)  # the boundary: a minute left still works
+    assert client.get("/admin/catalogue", follow_redirects=False).status_code == 200
