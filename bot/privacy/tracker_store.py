@@ -35,7 +35,8 @@ def redact_event(event: Event) -> Event:
         data[key] = redact_values(data[key])
     parse_data = data.get("parse_data")
     if isinstance(parse_data, dict):
-        parse_data["text"] = redact_values(parse_data.get("text"))
+        for key in TEXT_KEYS & set(parse_data):  # the message again, and the channel's metadata
+            parse_data[key] = redact_values(parse_data[key])
         for entity in parse_data.get("entities") or []:
             if isinstance(entity, dict) and "value" in entity:
                 entity["value"] = redact_values(entity["value"])
