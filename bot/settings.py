@@ -15,10 +15,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in data_dir when unset")
     web_host: str = "127.0.0.1"
     web_port: int = 8000
-    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_host: str = Field("127.0.0.1", description="interface the Rasa server listens on; loopback by default")
     rasa_port: int = 5005
+    rasa_url: str = Field(None, description="where the web app reaches Rasa; http://rasa_host:rasa_port when unset")
+    action_host: str = Field("127.0.0.1", description="interface the action server listens on; loopback by default")
     action_port: int = 5055
+    action_url: str = Field(
+        None, description="where Rasa reaches the action server; http://action_host:action_port/webhook when unset"
+    )
     rasa_token: str | None = Field(None, description="Rasa HTTP API token; generated into data_dir when unset")
+    action_token: str | None = Field(
+        None, description="secret Rasa sends the action server with every call; generated into data_dir when unset"
+    )
     secret_key: str | None = Field(None, description="signs console sessions; generated into data_dir when unset")
     model_path: Path = Path("models/onewindow.tar.gz")
     staffed_hours: str = Field(
@@ -60,6 +68,20 @@ class Settings(BaseSettings):
         hours.check("always", timezone)
         return timezone
 
+    @validator("rasa_url", always=True)
+    def _rasa_url(cls, url: str | None, values: dict) -> str:  # noqa: N805 (pydantic validator)
+        """One setting per fact: moving Rasa with ONEWINDOW_RASA_PORT (or _HOST) moves the URL the web app uses."""
+        if url:
+            return url.rstrip("/")
+        return f"http://{connect_host(values.get('rasa_host', '127.0.0.1'))}:{values.get('rasa_port', 5005)}"
+
+    @validator("action_url", always=True)
+    def _action_url(cls, url: str | None, values: dict) -> str:  # noqa: N805 (pydantic validator)
+        if url:
+            return url
+        host = connect_host(values.get("action_host", "127.0.0.1"))
+        return f"http://{host}:{values.get('action_port', 5055)}/webhook"
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -78,6 +100,14 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
+
+
+def connect_host(host: str) -> str:
+    """The address a client on this machine uses for a server bound to `host`
+    (a wildcard bind is reached on loopback; IPv6 literals get brackets)."""
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 @lru_cache(maxsize=1)

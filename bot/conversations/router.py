@@ -100,6 +100,7 @@ class ConversationRouter:
             except BotUnavailable as error:
                 log.warning("conversation %s: %s", conversation_id[:8], error)
                 replies = [
+                    *error.partial,  # what the assistant said before it failed, then the way forward
                     BotReply(
                         text=say("bot_unavailable", received.lang),
                         buttons=[{"title": "Talk to a person", "payload": "/request_human"}],

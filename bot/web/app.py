@@ -44,9 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.snapshots = SnapshotCache()
-    app.state.router = ConversationRouter(
-        app.state.session_factory, RasaChannel(settings.rasa_url), settings, app.state.snapshots
-    )
+    rasa = RasaChannel(settings.rasa_url, token=settings.secret("rasa_token"))  # one HTTP client for the app's life
+    app.state.router = ConversationRouter(app.state.session_factory, rasa, settings, app.state.snapshots)
+    app.add_event_handler("shutdown", rasa.aclose)
     app.include_router(catalogue_router)
     app.include_router(users_router)
     app.include_router(conversations_router)
