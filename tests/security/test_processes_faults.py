@@ -83,6 +83,30 @@ def test_one_http_client_serves_every_message(monkeypatch):
     assert len(made) == 1
 
 
+class Rasa:
+    """Rasa's REST webhook, answering with `answer(body)`."""
+
+    def __init__(self) -> None:
+        self.answer = lambda body: [{"recipient_id": body["sender"], "text": "Okay."}]
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=self.answer(json.loads(request.content)))
+
+
+@pytest.fixture()
+def rasa_double():
+    return Rasa()
+
+
+@pytest.fixture()
+def http(seeded_app, rasa_double):
+    from fastapi.testclient import TestClient
+
+    seeded_app.state.router.bot = _channel(rasa_double.handler)
+    with TestClient(seeded_app) as client:
+        yield client
+
+
 def _post(http, conversation_id: str, text: str) -> dict:
     response = http.post(f"/api/conversations/{conversation_id}/messages", json={"text": text})
     assert response.status_code == 200, response.text
@@ -97,8 +121,8 @@ def _post(http, conversation_id: str, text: str) -> dict:
     ],
     ids=["nothing", "action_failed"],
 )
-def test_the_citizen_is_told_and_offered_a_way_forward_and_it_is_logged(http, rasa, answer, caplog):
-    rasa.reply = lambda body: answer
+def test_the_citizen_is_told_and_offered_a_way_forward_and_it_is_logged(http, rasa_double, answer, caplog):
+    rasa_double.answer = lambda body: answer
     conversation = http.post("/api/conversations", json={}).json()["id"]
     with caplog.at_level(logging.WARNING, logger="bot.conversations.router"):
         result = _post(http, conversation, "my father died last week")
@@ -111,8 +135,8 @@ def test_the_citizen_is_told_and_offered_a_way_forward_and_it_is_logged(http, ra
     assert not any(conversation in record.getMessage() for record in caplog.records)  # never the full id
 
 
-def test_what_the_assistant_said_before_the_failure_still_reaches_the_citizen(http, rasa):
-    rasa.reply = lambda body: [
+def test_what_the_assistant_said_before_the_failure_still_reaches_the_citizen(http, rasa_double):
+    rasa_double.answer = lambda body: [
         {"recipient_id": body["sender"], "text": "I'm sorry for your loss."},
         {"recipient_id": body["sender"], "custom": {FAILURE_KEY: [{"stage": "action", "action": "action_x"}]}},
     ]
