@@ -27,10 +27,12 @@ catalogue_app.command("validate")(catalogue.catalogue_validate)
 catalogue_app.command("import")(catalogue.catalogue_import)
 catalogue_app.command("export")(catalogue.catalogue_export)
 catalogue_app.command("review-due")(catalogue.catalogue_review_due)
+catalogue_app.command("coverage")(catalogue.catalogue_coverage)
 app.command("bundle")(catalogue.bundle)
 
 app.command("train")(assistant.train)
 app.command("up")(assistant.up)
+app.command("status")(assistant.status)
 
 app.command("triage")(triage.triage_command)
 app.command("eval")(triage.eval_command)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import Dict, List
 
+import httpx
 import typer
 
 from bot.cli.common import SEED_DIR, fail
@@ -48,7 +51,7 @@ def train(force: bool = typer.Option(False, help="train even if Rasa finds nothi
 
 
 def up() -> None:
-    """Start the action server, the Rasa server and the web app; print the URLs."""
+    """Start the action server, the Rasa server and the web app; print the URLs and each one's health."""
     from bot.processes import ROOT, Supervisor, specs
 
     settings = get_settings()
@@ -56,7 +59,7 @@ def up() -> None:
     if not model.exists():
         fail(f"No trained model at {model}: run 'onewindow train' (or 'make run', which trains when needed).")
     db_init(seed=SEED_DIR, reseed=False)
-    supervisor = Supervisor(specs(settings, model), log_dir=settings.data_dir / "logs")
+    supervisor = Supervisor(specs(settings, model), log_dir=settings.data_dir / "logs", state_file=state_file(settings))
     import signal
 
     # A service manager stops us with SIGTERM: stop the children too, not only on Ctrl-C.
@@ -64,17 +67,9 @@ def up() -> None:
     typer.echo("Starting the action server, the Rasa server (about a minute to load the model) and the web app...")
     try:
         supervisor.start_all()
-        base = f"http://{settings.web_host}:{settings.web_port}"
-        typer.echo(
-            f"\nOneWindow is running:\n"
-            f"  citizen chat      {base}/chat\n"
-            f"  agent console     {base}/console\n"
-            f"  catalogue API     {base}/docs\n"
-            f"  health            {base}/healthz\n"
-            f"  Rasa (loopback)   {settings.rasa_url} (token in {settings.data_dir}/.rasa_token)\n"
-            f"  logs              {settings.data_dir / 'logs'}\n"
-            f"Press Ctrl-C to stop."
-        )
+        typer.echo("\nOneWindow is running:\n" + "\n".join(url_lines(settings)))
+        typer.echo("Processes:\n" + "\n".join(health_lines(supervisor.health(), settings)))
+        typer.echo("Check them again with 'onewindow status'. Press Ctrl-C to stop.")
         supervisor.watch()
     except KeyboardInterrupt:
         typer.echo("Stopping...")
@@ -82,3 +77,81 @@ def up() -> None:
         fail(str(error))
     finally:
         supervisor.stop_all()
+
+
+def state_file(settings) -> Path:  # type: ignore[no-untyped-def]
+    """Where the supervisor keeps each process's state for 'onewindow status'."""
+    return settings.data_dir / "logs" / "processes.json"
+
+
+def url_lines(settings) -> List[str]:  # type: ignore[no-untyped-def]
+    from bot.settings import connect_host
+
+    base = f"http://{connect_host(settings.web_host)}:{settings.web_port}"
+    exposure = "loopback only" if _loopback(settings.rasa_host) else f"listening on {settings.rasa_host}"
+    action_exposure = "loopback only" if _loopback(settings.action_host) else f"listening on {settings.action_host}"
+    return [
+        f"  citizen chat          {base}/chat",
+        f"  agent console         {base}/console",
+        f"  catalogue admin       {base}/admin/catalogue",
+        f"  catalogue API         {base}/docs",
+        f"  health                {base}/healthz",
+        f"  Rasa                  {settings.rasa_url} ({exposure}; token: ONEWINDOW_RASA_TOKEN or "
+        f"{settings.data_dir / '.rasa_token'})",
+        f"  action server         {settings.action_url} ({action_exposure}; token: ONEWINDOW_ACTION_TOKEN or "
+        f"{settings.data_dir / '.action_token'})",
+        f"  logs                  {settings.data_dir / 'logs'}",
+    ]
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def health_lines(states: Dict[str, str], settings) -> List[str]:  # type: ignore[no-untyped-def]
+    from bot.processes import health_checks
+
+    return [
+        f"  {check.title:<20}  {states.get(check.name, 'unknown'):<26}  {check.url}"
+        for check in health_checks(settings)
+    ]
+
+
+def status() -> None:
+    """Say whether each process (action server, Rasa server, web app) answers its health check."""
+    from bot.processes import health_checks, is_healthy
+
+    settings = get_settings()
+    recorded: Dict[str, dict] = {}
+    path = state_file(settings)
+    if path.exists():
+        try:
+            recorded = json.loads(path.read_text(encoding="utf-8")).get("processes", {})
+        except (OSError, ValueError):
+            recorded = {}
+    states = {}
+    for check in health_checks(settings):
+        url = str(httpx.URL(check.url, params=check.params))
+        if is_healthy(url):
+            states[check.name] = "healthy"
+        else:
+            last = recorded.get(check.name, {}).get("state")
+            states[check.name] = f"not answering (supervisor: {last})" if last else "not answering"
+        restarts = recorded.get(check.name, {}).get("restarts")
+        if restarts:
+            states[check.name] += f", restarted {restarts}x"
+    typer.echo("\n".join(health_lines(states, settings)))
+    down = [name for name, state in states.items() if not state.startswith("healthy")]
+    if down:
+        fail(
+            f"{len(down)} of {len(states)} process(es) not healthy. Start them with 'onewindow up'; "
+            f"logs in {settings.data_dir / 'logs'}."
+        )
+    typer.echo("All healthy.")

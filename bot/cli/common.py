@@ -28,9 +28,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def snapshot():  # type: ignore[no-untyped-def]
-    """The published catalogue, read once for the command."""
+    """The published catalogue, read once for the command. A database never set
+    up has none: every answer would be "no life event", so say what to run."""
+    from onewindow_catalogue import service
     from onewindow_catalogue.database import session_scope
     from onewindow_catalogue.snapshot import SnapshotCache
 
     with session_scope(session_factory()) as session:
+        if service.is_empty(db_session=session):
+            fail(
+                f"The catalogue in {get_settings().resolved_database_url()} is empty: this data folder was "
+                "never set up. Run 'onewindow db init' first (make run does it), or set ONEWINDOW_DATA_DIR "
+                "to the folder 'onewindow up' uses."
+            )
         return SnapshotCache().get(session)
