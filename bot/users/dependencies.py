@@ -5,7 +5,10 @@ accepts `Authorization: Bearer <token>` or the same session cookie."""
 
 from __future__ import annotations
 
-from typing import Callable
+import hashlib
+import hmac
+import secrets
+from typing import Callable, Tuple
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
@@ -18,6 +21,7 @@ from onewindow_catalogue.database import get_db_session
 SESSION_COOKIE = "ow_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SIGNIN_COOKIE = "ow_signin"  # the sign-in form's double-submit CSRF cookie
 
 
 class SignInRequired(Exception):
@@ -79,3 +83,24 @@ async def csrf_form(request: Request, signed_in: SignedIn = Depends(page_user)) 
     if form.get(CSRF_FIELD) != signed_in.csrf_token:
         raise HTTPException(403, "This form has expired or did not come from OneWindow. Reload the page and try again.")
     return signed_in
+
+
+def signin_csrf(request: Request) -> Tuple[str, str]:
+    """(cookie value, form token) for the sign-in form, which has no session yet
+    to bind a token to (login CSRF: a cross-site post signing the victim in as
+    the attacker). Double submit, signed: the form token is an HMAC of the
+    cookie under the secret key, so a planted cookie without it is useless."""
+    nonce = request.cookies.get(SIGNIN_COOKIE, "")
+    if not (16 <= len(nonce) <= 64 and nonce.replace("-", "").replace("_", "").isalnum()):
+        nonce = secrets.token_urlsafe(24)
+    return nonce, _signin_token(request, nonce)
+
+
+def signin_csrf_ok(request: Request, submitted: object) -> bool:
+    nonce = request.cookies.get(SIGNIN_COOKIE, "")
+    return bool(nonce) and isinstance(submitted, str) and hmac.compare_digest(submitted, _signin_token(request, nonce))
+
+
+def _signin_token(request: Request, nonce: str) -> str:
+    secret = request.app.state.settings.secret("secret_key")
+    return hmac.new(secret.encode(), f"signin\n{nonce}".encode(), hashlib.sha256).hexdigest()

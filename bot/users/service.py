@@ -13,12 +13,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.users import passwords
+from bot.users import devices, passwords, throttle
 from bot.users.models import (
     ApiTokenRow,
     SessionRow,
     SignedIn,
-    SignInAttemptRow,
     UserCreate,
     UserRead,
     UserRow,
@@ -28,9 +27,6 @@ from onewindow_catalogue.models import OrganisationRow
 
 PASSWORDS = PasswordHasher()
 SESSION_LIFETIME = dt.timedelta(hours=10)
-LOCKOUT_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_CLIENT = 20
 
 
 class UserError(ValueError):
@@ -38,7 +34,11 @@ class UserError(ValueError):
 
 
 class TooManyAttempts(UserError):
-    pass
+    """Sign-in must wait `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _digest(token: str) -> str:
@@ -126,21 +126,28 @@ def has_admin(*, db_session: Session) -> bool:
     return db_session.execute(query).scalar_one() > 0
 
 
-def authenticate(*, db_session: Session, username: str, password: str, client: str) -> UserRow:
-    """The user, or UserError. Too many recent failures for the name or the
-    client lock sign-in for a while, whatever the password."""
+def authenticate(
+    *,
+    db_session: Session,
+    username: str,
+    password: str,
+    client: str,
+    device: Optional[str] = None,
+    secret: Optional[str] = None,
+) -> UserRow:
+    """The user, or UserError. `client` is the caller's address; `device` the
+    account's remembered-device cookie, checked with `secret`. Too many recent
+    failures make this client wait (TooManyAttempts, whatever the password);
+    see bot/users/throttle.py for who is held back and who is not."""
     username = (username or "").strip().lower()[:64]
-    since = utcnow() - LOCKOUT_WINDOW
-    failures = (
-        select(func.count())
-        .select_from(SignInAttemptRow)
-        .where(SignInAttemptRow.succeeded.is_(False), SignInAttemptRow.at >= since)
-    )
-    by_user = db_session.execute(failures.where(SignInAttemptRow.username == username)).scalar_one()
-    by_client = db_session.execute(failures.where(SignInAttemptRow.client == client[:64])).scalar_one()
-    if by_user >= MAX_FAILURES_PER_USER or by_client >= MAX_FAILURES_PER_CLIENT:
-        raise TooManyAttempts("Too many failed sign-in attempts. Wait 15 minutes, or ask an administrator.")
     user = get_by_username(db_session=db_session, username=username)
+    device_id = devices.verify(secret, user, device) if secret else None
+    who = throttle.Client.of(client, device_id)
+    wait = throttle.wait_needed(db_session, username, who)
+    if wait:
+        raise TooManyAttempts(
+            f"Too many failed sign-in attempts. Try again in {_in_words(wait)}, or ask an administrator.", wait
+        )
     ok = False
     if user is not None and not user.disabled:
         try:
@@ -149,11 +156,16 @@ def authenticate(*, db_session: Session, username: str, password: str, client: s
             ok = False
     else:
         PASSWORDS.hash("timing-equaliser")  # a missing user costs the same time as a wrong password
-    db_session.add(SignInAttemptRow(username=username, client=client[:64], succeeded=ok))
-    db_session.flush()
+    throttle.record(db_session, username, who, ok)
     if not ok:
         raise UserError("Wrong user name or password.")
     return user  # type: ignore[return-value]
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{round(seconds / 60)} minutes"
 
 
 def start_session(*, db_session: Session, user: UserRow) -> Tuple[str, SessionRow]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.users import service
-from bot.users.dependencies import SESSION_COOKIE, csrf_form, optional_user
+from bot.users import devices, service
+from bot.users.dependencies import SESSION_COOKIE, SIGNIN_COOKIE, csrf_form, optional_user, signin_csrf, signin_csrf_ok
 from bot.users.models import SignedIn
+from bot.web.client_address import client_address
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session
 
@@ -27,7 +28,21 @@ def _safe_next(next_url: str | None, signed_in_role: str) -> str:
 def signin_page(request: Request, next: str = "", signed_in: SignedIn | None = Depends(optional_user)):
     if signed_in:
         return RedirectResponse(_safe_next(next, signed_in.user.role), status_code=303)
-    return templates.TemplateResponse(request, "signin.html", {"next": next, "error": None})
+    return _signin_form(request, {"next": next, "error": None})
+
+
+def _signin_form(request: Request, context: dict, status_code: int = 200, headers: dict | None = None) -> Response:
+    """The sign-in page with a fresh CSRF token in the form and its cookie."""
+    nonce, token = signin_csrf(request)
+    response = templates.TemplateResponse(
+        request, "signin.html", {**context, "csrf_token": token}, status_code=status_code, headers=headers
+    )
+    response.set_cookie(SIGNIN_COOKIE, nonce, httponly=True, samesite="strict", secure=_https(request), path="/signin")
+    return response
+
+
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https"
 
 
 @router.post("/signin", include_in_schema=False)
@@ -36,16 +51,32 @@ def signin(
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form(""),
+    csrf_token: str = Form(""),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    client = request.client.host if request.client else "unknown"
+    context = {"next": next, "username": username[:64]}
+    if not signin_csrf_ok(request, csrf_token):
+        error = "This sign-in form has expired or did not come from OneWindow. Try again on this page."
+        return _signin_form(request, {**context, "error": error}, status_code=403)
+    settings = request.app.state.settings
+    secret = settings.secret("secret_key")
+    device_cookie = devices.cookie_name(username)
     try:
-        user = service.authenticate(db_session=db_session, username=username, password=password, client=client)
+        user = service.authenticate(
+            db_session=db_session,
+            username=username,
+            password=password,
+            client=client_address(request, settings.trusted_proxies),
+            device=request.cookies.get(device_cookie),
+            secret=secret,
+        )
+    except service.TooManyAttempts as error:
+        db_session.commit()
+        headers = {"Retry-After": str(error.retry_after)}
+        return _signin_form(request, {**context, "error": str(error)}, status_code=429, headers=headers)
     except service.UserError as error:
         db_session.commit()  # keep the failed attempt: it counts towards the limit
-        status = 429 if isinstance(error, service.TooManyAttempts) else 401
-        context = {"next": next, "error": str(error), "username": username[:64]}
-        return templates.TemplateResponse(request, "signin.html", context, status_code=status)
+        return _signin_form(request, {**context, "error": str(error)}, status_code=401)
     token, _ = service.start_session(db_session=db_session, user=user)
     db_session.commit()  # before the redirect goes out: get_db_session commits only after the response is sent
     response = RedirectResponse(_safe_next(next, user.role), status_code=303)
@@ -54,8 +85,18 @@ def signin(
         token,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=_https(request),
         max_age=int(service.SESSION_LIFETIME.total_seconds()),
+    )
+    known = devices.verify(secret, user, request.cookies.get(device_cookie))
+    response.set_cookie(
+        device_cookie,
+        devices.issue(secret, user, known),
+        httponly=True,
+        samesite="strict",
+        secure=_https(request),
+        path=devices.COOKIE_PATH,
+        max_age=devices.LIFETIME_SECONDS,
     )
     return response
 

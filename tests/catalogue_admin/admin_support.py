@@ -1,18 +1,14 @@
 """Helpers shared by the catalogue administration tests (a plain module, so
-test files import it by name, like tests/chat/chat_support.py)."""
+test files import it by name). Signing in, seeding and passwords are in
+tests/support.py."""
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from fastapi.testclient import TestClient
 
-PASSWORD = "correct horse battery"
-SEED_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "seed"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PEOPLE = [
     ("olu", "Olu Owner", "owner", ["canada-revenue-agency"]),
     ("oma", "Oma Owner", "owner", ["canada-revenue-agency"]),
@@ -48,36 +44,6 @@ class Api:
         response = self.get(f"/api/admin/services/{service_id}")
         assert response.status_code == 200, response.text
         return response.json()
-
-
-class Browser:
-    """One person's browser: signed in through the form, posting forms with the CSRF token."""
-
-    def __init__(self, client: TestClient, username: str) -> None:
-        self.client = client
-        response = client.post(
-            "/signin", data={"username": username, "password": PASSWORD, "next": ""}, follow_redirects=False
-        )
-        assert response.status_code == 303, response.text
-        page = client.get("/admin/catalogue")
-        if page.status_code != 200:
-            page = client.get("/console")
-        match = CSRF.search(page.text)
-        self.csrf = match.group(1) if match else ""
-
-    def get(self, url: str, **kwargs: Any):
-        return self.client.get(url, **kwargs)
-
-    def post(self, url: str, data: Any = None, follow: bool = False, **kwargs: Any):
-        if isinstance(data, list):  # repeated names, as a browser sends them
-            grouped: Dict[str, List[str]] = {"csrf_token": [self.csrf]}
-            for key, value in data:
-                if key != "csrf_token":
-                    grouped.setdefault(key, []).append(value)
-            data = grouped
-        else:
-            data = {"csrf_token": self.csrf, **(data or {})}
-        return self.client.post(url, data=data, follow_redirects=follow, **kwargs)
 
 
 def bundle_service(client: TestClient, service_id: str, params: Optional[Dict[str, str]] = None) -> Optional[dict]:

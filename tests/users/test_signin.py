@@ -1,12 +1,15 @@
 """Accounts, sign-in pages, sessions, CSRF and rate limits through the real app."""
 
+import re
+
 import pytest
 
-from bot.users import service
+from bot.users import service, throttle
 from bot.users.models import UserCreate
 from onewindow_catalogue.database import session_scope
 
 PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture()
@@ -26,10 +29,17 @@ def users(seeded_app):
     return seeded_app
 
 
+def signin_token(client):
+    """The sign-in form's CSRF token (and its cookie, kept by the client), as a browser gets them."""
+    client.cookies.delete("ow_session")  # a signed-in browser is sent on from /signin
+    page = client.get("/signin", follow_redirects=False)
+    assert page.status_code == 200, page.text
+    return CSRF.search(page.text).group(1)
+
+
 def sign_in(client, username, password=PASSWORD, next_url=""):
-    return client.post(
-        "/signin", data={"username": username, "password": password, "next": next_url}, follow_redirects=False
-    )
+    data = {"username": username, "password": password, "next": next_url, "csrf_token": signin_token(client)}
+    return client.post("/signin", data=data, follow_redirects=False)
 
 
 def test_passwords_are_hashed_with_argon2(users):
@@ -51,11 +61,12 @@ def test_wrong_password_is_401_with_a_clear_message(client, users):
     assert "ow_session" not in response.headers.get("set-cookie", "")
 
 
-def test_repeated_failures_lock_sign_in(client, users):
-    for _ in range(service.MAX_FAILURES_PER_USER):
+def test_repeated_failures_make_this_client_wait(client, users):
+    for _ in range(throttle.FREE_PER_ACCOUNT_AND_CLIENT):
         assert sign_in(client, "ana", "nope nope nope").status_code == 401
     locked = sign_in(client, "ana")  # even the right password is refused for a while
     assert locked.status_code == 429 and "Too many failed sign-in attempts" in locked.text
+    assert int(locked.headers["retry-after"]) > 0
 
 
 def test_next_only_goes_to_this_site(client, users):
