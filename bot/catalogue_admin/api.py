@@ -15,7 +15,9 @@ from bot.audit import service as audit
 from bot.catalogue_admin import exchange, upkeep
 from bot.catalogue_admin.workflow import (
     Refused,
+    awaiting_my_consent,
     conflict_recorded,
+    draft_organisations,
     editable_organisations,
     ensure_can_edit,
     finish,
@@ -326,6 +328,8 @@ def list_drafts(
 ):
     statuses = (status,) if status else ("draft", "in_review")
     rows = drafts.open_drafts(db_session=db_session, organisations=editable_organisations(signed_in), statuses=statuses)
+    if "in_review" in statuses:  # and other organisations' drafts waiting for one of mine to agree
+        rows += awaiting_my_consent(db_session, signed_in)
     return [version_out(row, with_data=False) for row in rows]
 
 
@@ -334,7 +338,7 @@ def get_draft(
     draft_id: int, signed_in: SignedIn = Depends(owner), db_session: Session = Depends(get_db_session, scope="function")
 ):
     draft = _draft_or_404(db_session, draft_id)
-    if not signed_in.can_edit(draft.organisation):
+    if not all(signed_in.can_edit(o) for o in draft_organisations(db_session, signed_in, draft, "view") if o):
         raise HTTPException(403, "This draft belongs to an organisation you do not keep.")
     out = version_out(draft)
     out["changes"] = [c.as_dict() for c in drafts.draft_changes(db_session=db_session, draft=draft)]
@@ -511,6 +515,5 @@ def _draft_or_404(db_session: Session, draft_id: int) -> Any:
 
 
 def _ensure_draft_access(db_session: Session, signed_in: SignedIn, draft: Any, attempted: str) -> None:
-    published = drafts.current(db_session=db_session, service_id=draft.service_id)
-    organisations: List[Optional[str]] = [draft.organisation, published.organisation if published else None]
+    organisations = draft_organisations(db_session, signed_in, draft, attempted)
     ensure_can_edit(db_session, signed_in, organisations, draft.service_id, attempted)

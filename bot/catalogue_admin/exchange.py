@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
-from bot.catalogue_admin.workflow import ensure_can_edit
+from bot.catalogue_admin.workflow import consent_needed, ensure_can_edit, missing_consent
 from bot.users.models import SignedIn
 from onewindow_catalogue import csv_format, jsonld
 from onewindow_catalogue import service as catalogue_service
@@ -118,7 +118,8 @@ def import_services(
         )
     state = "draft"
     if publish_now and saved:
-        if require_review:
+        batch = {service.id: service.organisation for service in parsed}
+        if require_review or any(missing_consent(signed_in, consent_needed(db_session, d, batch)) for d in saved):
             for draft in saved:
                 drafts.submit(db_session=db_session, draft_id=draft.id, actor=signed_in.user.username)
             state = "in_review"

@@ -15,6 +15,7 @@ from bot.catalogue_admin import exchange, forms, upkeep
 from bot.catalogue_admin.workflow import (
     Refused,
     conflict_recorded,
+    draft_organisations,
     editable_organisations,
     ensure_can_edit,
     finish,
@@ -563,7 +564,7 @@ def draft_page(
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
     draft = _draft_or_404(db_session, draft_id)
-    if not signed_in.can_edit(draft.organisation):
+    if not all(signed_in.can_edit(o) for o in draft_organisations(db_session, signed_in, draft, "view") if o):
         return _refused(
             request,
             signed_in,
@@ -611,13 +612,8 @@ async def draft_step(
     note = str(form.get("review_note") or "")[:1000] or None
     published = drafts.current(db_session=db_session, service_id=draft.service_id)
     try:
-        ensure_can_edit(
-            db_session,
-            signed_in,
-            [draft.organisation, published.organisation if published else None],
-            draft.service_id,
-            step,
-        )
+        organisations = draft_organisations(db_session, signed_in, draft, step)
+        ensure_can_edit(db_session, signed_in, organisations, draft.service_id, step)
         detail = {"organisation": draft.organisation, "draft": draft.id}
         if step == "publish":
             row = publish(db_session, signed_in, draft_id, _settings(request).require_review)

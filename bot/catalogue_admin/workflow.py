@@ -5,7 +5,7 @@ in the same transaction, and refusals recorded before they are answered."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -87,6 +87,98 @@ def conflict_recorded(
     db_session.commit()
 
 
+RELATIONS = ("requires", "covers")
+
+
+def relations_added(before: Optional[Mapping[str, Any]], after: Mapping[str, Any]) -> List[Tuple[str, str]]:
+    """(kind, target) pairs the new entry has and the published one had not."""
+    old = {(kind, target) for kind in RELATIONS for target in (before or {}).get(kind) or []}
+    return [(kind, target) for kind in RELATIONS for target in after.get(kind) or [] if (kind, target) not in old]
+
+
+def consent_needed(
+    db_session: Session,
+    draft: ServiceVersionRow,
+    batch: Optional[Mapping[str, str]] = None,
+) -> Dict[str, List[str]]:
+    """Other organisations whose entries this draft newly relates to, each with
+    the relations ("covers 'x'"). `covers` puts their service under this one and
+    `requires` pulls it into this one's bundles: that is theirs to agree to.
+    `batch` gives the organisation of entries created in the same import."""
+    published = drafts.current(db_session=db_session, service_id=draft.service_id)
+    before = published.data if published and not published.retired else None
+    needed: Dict[str, List[str]] = {}
+    for kind, target in relations_added(before, draft.data or {}):
+        organisation = (batch or {}).get(target)
+        if organisation is None:
+            target_published = drafts.current(db_session=db_session, service_id=target)
+            organisation = target_published.organisation if target_published else None
+        if organisation and organisation != draft.organisation:
+            needed.setdefault(organisation, []).append(f"{kind} '{target}'")
+    return needed
+
+
+def missing_consent(signed_in: SignedIn, needed: Mapping[str, List[str]]) -> Dict[str, List[str]]:
+    """What of `needed` this person cannot agree to (an admin, or an owner of the organisation, can)."""
+    return {org: relations for org, relations in needed.items() if not signed_in.can_edit(org)}
+
+
+def ensure_consent(
+    db_session: Session, signed_in: SignedIn, draft: ServiceVersionRow, attempted: str, approving: bool = False
+) -> None:
+    """Refuse, recording it, a change relating to another organisation's entries
+    unless this person may speak for that organisation."""
+    missing = missing_consent(signed_in, consent_needed(db_session, draft))
+    if not missing:
+        return
+    audit.record(
+        db_session,
+        signed_in,
+        "access.denied",
+        "service",
+        draft.service_id,
+        {"organisation": sorted(missing)[0], "attempted": attempted, "relations": missing},
+    )
+    db_session.commit()
+    raise Refused(consent_message(db_session, missing, approving))
+
+
+def consent_message(db_session: Session, missing: Mapping[str, List[str]], approving: bool = False) -> str:
+    parts = [f"{', '.join(relations)} of {organisation_name(db_session, org)}" for org, relations in missing.items()]
+    owners = " and ".join(organisation_name(db_session, org) for org in missing)
+    if approving:
+        return f"Only an owner of {owners} or an administrator can approve this change: it adds {'; '.join(parts)}."
+    return (
+        f"This change adds {'; '.join(parts)}: relations to another organisation's services need its agreement. "
+        f"Submit it for review: an owner of {owners} or an administrator must approve it."
+    )
+
+
+def draft_organisations(
+    db_session: Session, signed_in: SignedIn, draft: ServiceVersionRow, step: str
+) -> List[Optional[str]]:
+    """The organisations to check before `step` on a draft: its own (and the
+    published entry's, which an edit cannot change by renaming its
+    organisation), except that an owner of every organisation whose agreement
+    the draft waits for may view, approve or reject it."""
+    published = drafts.current(db_session=db_session, service_id=draft.service_id)
+    own = [draft.organisation, published.organisation if published else None]
+    if step in ("view", "approve", "reject"):
+        needed = consent_needed(db_session, draft)
+        if needed and not missing_consent(signed_in, needed):
+            return list(needed)
+    return own
+
+
+def awaiting_my_consent(db_session: Session, signed_in: SignedIn) -> List[ServiceVersionRow]:
+    """Drafts in review of other organisations that wait for this owner's organisations to agree."""
+    mine = set(editable_organisations(signed_in) or [])
+    if not mine:
+        return []
+    waiting = drafts.open_drafts(db_session=db_session, statuses=("in_review",))
+    return [d for d in waiting if d.organisation not in mine and mine & set(consent_needed(db_session, d))]
+
+
 @dataclass
 class Outcome:
     draft: ServiceVersionRow
@@ -108,7 +200,7 @@ def finish(
     audit.record(db_session, signed_in, "draft.save", "service", draft.service_id, detail)
     if not publish_now:
         return Outcome(draft, False, False)
-    if require_review:
+    if require_review or missing_consent(signed_in, consent_needed(db_session, draft)):
         drafts.submit(db_session=db_session, draft_id=draft.id, actor=signed_in.user.username)
         audit.record(db_session, signed_in, "draft.submit", "service", draft.service_id, detail)
         return Outcome(draft, False, True)
@@ -128,6 +220,7 @@ def publish(
     changes = []
     try:
         draft = drafts.get_draft(db_session=db_session, draft_id=draft_id)
+        ensure_consent(db_session, signed_in, draft, "approve" if approve else "publish", approving=approve)
         changes = [c.field for c in drafts.draft_changes(db_session=db_session, draft=draft)]
         if approve:
             row = drafts.approve(db_session=db_session, draft_id=draft_id, reviewer=signed_in.user.username, note=note)

@@ -90,7 +90,7 @@ def test_a_second_owner_gets_a_conflict_showing_what_changed(api, public):
     olu, oma = api("olu"), api("oma")
     start = olu.service(CRA_SERVICE)
     theirs = copy.deepcopy(start["data"])  # oma opened the same version
-    mine = with_changes(start["data"], summary={"en": "Olu's summary"})
+    mine = with_changes(start["data"], summary={**start["data"]["summary"], "en": "Olu's summary"})
     assert olu.put(f"/api/admin/services/{CRA_SERVICE}", {"data": mine, "base_version": 1, "publish": True}).is_success
 
     theirs["notes"] = {"en": "Oma's note"}
@@ -136,7 +136,8 @@ def test_history_diff_and_rollback(api, public):
     olu = api("olu")
     original = olu.service(CRA_SERVICE)["data"]
     for number, text in ((1, "Second wording"), (2, "Third wording")):
-        body = {"data": with_changes(original, summary={"en": text}), "base_version": number, "publish": True}
+        summary = {**original["summary"], "en": text}  # the other languages stay as they are
+        body = {"data": with_changes(original, summary=summary), "base_version": number, "publish": True}
         assert olu.put(f"/api/admin/services/{CRA_SERVICE}", body).status_code == 200
     versions = olu.get(f"/api/admin/services/{CRA_SERVICE}/versions").json()
     assert [v["version"] for v in versions] == [3, 2, 1]
