@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        from onewindow_catalogue.database import private_dir
+
+        private_dir(self.data_dir)  # 0700: conversations, accounts and secrets live here
         return f"sqlite:///{self.data_dir.resolve() / 'onewindow.db'}"
 
     def secret(self, name: str) -> str:
@@ -96,9 +98,11 @@ class Settings(BaseSettings):
             return value
         path = self.data_dir / f".{name}"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-            path.chmod(0o600)
+            from onewindow_catalogue.database import private_dir, private_opener
+
+            private_dir(self.data_dir)
+            with open(path, "w", encoding="utf-8", opener=private_opener) as handle:  # 0600 from the start
+                handle.write(secrets.token_urlsafe(32))
         return path.read_text(encoding="utf-8").strip()
 
 
