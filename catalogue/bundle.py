@@ -3,7 +3,9 @@
 Data decides everything: which services belong to an event, when they apply
 (conditions over facts), which municipality serves the person, what comes
 first (`requires`, then deadlines) and which application covers others.
-Facts nobody has given yet turn into questions, best first.
+Facts nobody has given yet turn into questions, best first. A general
+municipal service is named after the body that delivers it for the person's
+municipality, and gives way to a city's own entry (local_delivery.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from onewindow_catalogue import conditions
-from onewindow_catalogue.deadlines import due_date
+from onewindow_catalogue.deadlines import comes_first, due_date
 from onewindow_catalogue.municipalities import Municipality
 from onewindow_catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
 from onewindow_catalogue.text import localise
@@ -92,6 +94,8 @@ def build_bundle(
             outcome = prepared.applies(facts, active_events)
             if outcome.value is False:
                 continue
+            if municipality is None and MUNICIPALITY_FACT not in facts and prepared.id in snapshot.local.general:
+                hidden_municipal.append(prepared.id)  # the answer names who delivers it
             candidates[prepared.id] = _Candidate(
                 prepared=prepared,
                 status=APPLIES if outcome.value else MAY_APPLY,
@@ -99,6 +103,9 @@ def build_bundle(
                 events=[event],
                 due=None,
             )
+    for general_id in [sid for sid in candidates if sid in snapshot.local.general]:
+        if any(specific in candidates for specific in snapshot.local.overridden(general_id)):
+            del candidates[general_id]
     for candidate in candidates.values():
         deadline = candidate.prepared.service.deadline
         if deadline and deadline.due:
@@ -107,7 +114,7 @@ def build_bundle(
 
     covered_by = _covered_by(candidates)
     order = _order(candidates, covered_by, today)
-    services = [_render(candidates[sid], snapshot, covered_by, candidates, lang, today) for sid in order]
+    services = [_render(candidates[sid], snapshot, covered_by, candidates, lang, today, municipality) for sid in order]
     return {
         "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
         "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
@@ -178,8 +185,9 @@ def _order(candidates: Mapping[str, _Candidate], covered_by: Mapping[str, str], 
         deadline = candidate.prepared.service.deadline
         due = candidate.due or (due_date(deadline.due, today) if deadline and deadline.due else None)
         has_deadline = 0 if deadline else 1
+        first = bool(deadline and comes_first(deadline.due))
         return (
-            due.toordinal() if due else FAR_FUTURE,
+            0 if first else (due.toordinal() if due else FAR_FUTURE),
             has_deadline,
             LEVEL_ORDER.get(candidate.prepared.service.level, 3),
             candidate.prepared.position,
@@ -228,11 +236,17 @@ def _render(
     candidates: Mapping[str, _Candidate],
     lang: str,
     today: dt.date,
+    municipality: Municipality | None = None,
 ) -> Dict[str, Any]:
     """The service as shown: its fixed texts (rendered once per language by the
     snapshot, shared, never mutated) plus what this request decided."""
     service = candidate.prepared.service
     rendered = dict(snapshot.rendered(lang)[service.id])
+    delivered_by = snapshot.local.resolve(service.id, municipality, lang)
+    if delivered_by is not None:
+        rendered["delivered_by"] = delivered_by
+        rendered["organisation"] = {**rendered["organisation"], "name": delivered_by["name"]}
+        rendered["url"] = delivered_by["url"] or rendered["url"]
     if service.deadline:
         rendered["deadline"] = {
             "text": rendered["deadline"]["text"],
@@ -268,7 +282,8 @@ def _questions(
     date_questions: Dict[str, List[str]] = {}
     for sid, candidate in candidates.items():
         deadline = candidate.prepared.service.deadline
-        if deadline and deadline.due and candidate.due is None:
+        dated = deadline is not None and any(rule.after or rule.on_day for rule in deadline.due)
+        if dated and candidate.due is None:
             for event in candidate.events:
                 date_fact = snapshot.life_events[event].date_fact
                 if date_fact not in facts and not event_dates.get(event):
@@ -311,5 +326,6 @@ def render_services(
             dates = [facts.get(snapshot.life_events[e].date_fact) for e in events]
             dates = [d for d in dates if isinstance(d, dt.date)]
             candidate.due = due_date(deadline.due, min(dates)) if dates else None
-        rendered.append(_render(candidate, snapshot, {}, {sid: candidate}, lang, today))
+        municipality = _municipality(snapshot, facts.get(MUNICIPALITY_FACT))
+        rendered.append(_render(candidate, snapshot, {}, {sid: candidate}, lang, today, municipality))
     return rendered

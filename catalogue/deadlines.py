@@ -16,6 +16,8 @@ def due_date(rules: Sequence[DueRule], event_date: dt.date | None) -> dt.date | 
     for rule in rules:
         if rule.when_event_between and not _between(event_date, *rule.when_event_between):
             continue
+        if rule.first:
+            return None
         if rule.after is not None:
             return add_period(event_date, rule.after)
         if rule.on_day is not None:
@@ -23,6 +25,11 @@ def due_date(rules: Sequence[DueRule], event_date: dt.date | None) -> dt.date | 
             year = event_date.year + day.years_after
             return dt.date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
     return None
+
+
+def comes_first(rules: Sequence[DueRule]) -> bool:
+    """A step with no sourced number of days that must still come before the others."""
+    return any(rule.first for rule in rules)
 
 
 def _between(date: dt.date, start: str, end: str) -> bool:

@@ -11,7 +11,11 @@ from typing import Any, Dict, List, Tuple
 import yaml
 from pydantic import ValidationError
 
+from onewindow_catalogue.coverage import FILE_NAME as CHECKLISTS_FILE
+from onewindow_catalogue.coverage import check_against, read_checklists
 from onewindow_catalogue.facts import Fact
+from onewindow_catalogue.local_delivery import FILE_NAME as LOCAL_FILE
+from onewindow_catalogue.local_delivery import read_local_delivery
 from onewindow_catalogue.municipalities import SEED_DIR, MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
 from onewindow_catalogue.validation import CatalogueInvalid, Problem, check_catalogue
@@ -54,7 +58,32 @@ def check_path(path: Path, municipalities: MunicipalityDirectory | None = None) 
     catalogue = Catalogue(**parsed)
     if not problems:
         problems += check_catalogue(catalogue, municipalities, files)
+        if path.is_dir():
+            problems += check_seed_extras(path, catalogue, municipalities)
     return catalogue, problems
+
+
+def check_seed_extras(folder: Path, catalogue: Catalogue, municipalities: MunicipalityDirectory) -> List[Problem]:
+    """A seed folder's other files that name services: who delivers the
+    general municipal services (local_delivery.yml) and the official
+    checklists (official_checklists.yml). Unknown ids are refused here."""
+    problems: List[Problem] = []
+    services = {service.id: service for service in catalogue.services}
+    local_file = folder / LOCAL_FILE
+    if local_file.exists():
+        try:
+            local = read_local_delivery(local_file)
+        except ValueError as error:
+            problems.append(Problem(str(local_file), None, None, str(error)))
+        else:
+            for where, message in local.problems(services, municipalities):
+                problems.append(Problem(str(local_file), where, None, message))
+    checklist_file = folder / CHECKLISTS_FILE
+    if checklist_file.exists():
+        checklists, shape = read_checklists(checklist_file)
+        for message in shape + check_against(checklists, catalogue):
+            problems.append(Problem(str(checklist_file), None, None, message.replace(f"{checklist_file}:", "", 1)))
+    return problems
 
 
 def _read_sections(path: Path) -> Tuple[Dict[str, Any], Dict[str, str], List[Problem]]:

@@ -23,6 +23,7 @@ class Municipality:
     short_name: str
     tier: str
     region: str | None
+    area: str | None = None  # geographic area (county or district) of single- and upper-tier municipalities
 
     def served_by(self) -> Tuple[str, ...]:
         """The names a municipal service may be scoped to that reach this place:
@@ -82,7 +83,13 @@ def _short_name(entry: Dict[str, str]) -> str:
 def load_directory(seed_dir: Path = SEED_DIR) -> MunicipalityDirectory:
     data = json.loads((seed_dir / "municipalities.json").read_text(encoding="utf-8"))
     municipalities = [
-        Municipality(name=entry["name"], short_name=_short_name(entry), tier=entry["tier"], region=entry.get("region"))
+        Municipality(
+            name=entry["name"],
+            short_name=_short_name(entry),
+            tier=entry["tier"],
+            region=entry.get("region"),
+            area=entry.get("geographic_area"),
+        )
         for entry in data["municipalities"]
     ]
     alias_file = seed_dir / "municipality_aliases.yml"

@@ -138,11 +138,15 @@ class DayOfYear(Strict):
 
 class DueRule(Strict):
     """One way to turn the event date into a due date. A deadline lists rules;
-    the first whose `when_event_between` holds (or that has none) is used."""
+    the first whose `when_event_between` holds (or that has none) is used.
+    `first: true` is for a step that must come before the others although no
+    official source gives a number of days: it orders the bundle but shows no
+    date, so no unsourced deadline is presented as fact."""
 
     when_event_between: List[str] | None = None
     after: Period | None = None
     on_day: DayOfYear | None = None
+    first: bool = False
 
     @validator("when_event_between")
     def _month_days(cls, value: List[str] | None) -> List[str] | None:
@@ -152,8 +156,11 @@ class DueRule(Strict):
 
     @root_validator(skip_on_failure=True)
     def _one_way(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        if (values.get("after") is None) == (values.get("on_day") is None):
-            raise ValueError("give exactly one of 'after' (a period) or 'on_day' (a day of the year)")
+        ways = (values.get("after") is not None) + (values.get("on_day") is not None) + bool(values.get("first"))
+        if ways != 1:
+            raise ValueError(
+                "give exactly one of 'after' (a period), 'on_day' (a day of the year) or 'first: true' (no date)"
+            )
         return values
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from onewindow_catalogue import conditions
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.facts import Fact
+from onewindow_catalogue.local_delivery import LocalDelivery, load_local_delivery
 from onewindow_catalogue.municipalities import MunicipalityDirectory, load_directory
 from onewindow_catalogue.seed_format import Catalogue, LifeEvent, Organisation, Service
 from onewindow_catalogue.text import localise
@@ -48,6 +49,7 @@ class CatalogueSnapshot:
     revision: int
     catalogue: Catalogue
     municipalities: MunicipalityDirectory
+    local: LocalDelivery = field(default_factory=LocalDelivery)
     services: Dict[str, PreparedService] = field(default_factory=dict)
     by_event: Dict[str, List[PreparedService]] = field(default_factory=dict)
     facts: Dict[str, Fact] = field(default_factory=dict)
@@ -59,9 +61,18 @@ class CatalogueSnapshot:
 
     @classmethod
     def build(
-        cls, catalogue: Catalogue, revision: int = 0, municipalities: MunicipalityDirectory | None = None
+        cls,
+        catalogue: Catalogue,
+        revision: int = 0,
+        municipalities: MunicipalityDirectory | None = None,
+        local: LocalDelivery | None = None,
     ) -> CatalogueSnapshot:
-        snapshot = cls(revision=revision, catalogue=catalogue, municipalities=municipalities or load_directory())
+        snapshot = cls(
+            revision=revision,
+            catalogue=catalogue,
+            municipalities=municipalities or load_directory(),
+            local=local if local is not None else load_local_delivery(),
+        )
         snapshot.facts = {fact.id: fact for fact in catalogue.facts}
         snapshot.fact_position = {fact.id: index for index, fact in enumerate(catalogue.facts)}
         snapshot.life_events = {event.id: event for event in catalogue.life_events}
@@ -134,6 +145,7 @@ class CatalogueSnapshot:
             "requires": [],
             "covers": [],
             "covered_by": None,
+            "delivered_by": None,
             "uncertain": service.uncertain,
         }
 

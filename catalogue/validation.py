@@ -5,11 +5,14 @@ problem is never loaded (import is all or nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from onewindow_catalogue import conditions
 from onewindow_catalogue.municipalities import MunicipalityDirectory
 from onewindow_catalogue.seed_format import Catalogue
+from onewindow_catalogue.text import SUPPORTED_LANGUAGES
+
+REVIEWED_TEXTS = ("name", "summary")  # a service without these in every language is listed for review
 
 
 @dataclass(frozen=True)
@@ -145,3 +148,28 @@ def _requires_cycles(catalogue: Catalogue, file: str) -> List[Problem]:
         if state.get(node) is None:
             visit(node, [])
     return problems
+
+
+def review_warnings(catalogue: Catalogue, files: Dict[str, str] | None = None) -> List[Problem]:
+    """What a catalogue may be loaded with but a person should look at: a
+    service without its French name or summary (the citizen then sees the
+    English text, marked as such). Never blocks an import."""
+    file = (files or {}).get("services", "services")
+    warnings: List[Problem] = []
+    for service in catalogue.services:
+        for name in REVIEWED_TEXTS:
+            text = getattr(service, name) or {}
+            for lang in SUPPORTED_LANGUAGES:
+                if not (text.get(lang) or "").strip():
+                    warnings.append(Problem(file, service.id, f"{name}.{lang}", f"no '{lang}' text: listed for review"))
+    return warnings
+
+
+def translated_share(catalogue: Catalogue, lang: str = "fr") -> Tuple[int, int]:
+    """(services with a name and summary in `lang`, all services)."""
+    done = sum(
+        1
+        for service in catalogue.services
+        if all((getattr(service, name) or {}).get(lang, "").strip() for name in REVIEWED_TEXTS)
+    )
+    return done, len(catalogue.services)

@@ -187,3 +187,31 @@ def test_the_whole_order_for_two_events(mini_snapshot):
         "death-registration",
         "survivor-pension",
     ]
+
+
+def test_a_first_step_leads_the_bundle_but_shows_no_date(mini_catalogue):
+    from onewindow_catalogue.seed_format import Catalogue, Deadline, DueRule
+    from onewindow_catalogue.snapshot import CatalogueSnapshot
+
+    services = []
+    for service in mini_catalogue.services:
+        if service.id == "death-registration":
+            deadline = Deadline(text={"en": "before the funeral"}, due=[DueRule(first=True)])
+            service = service.copy(update={"deadline": deadline})
+        services.append(service)
+    snapshot = CatalogueSnapshot.build(Catalogue(**{**mini_catalogue.dict(), "services": services}))
+    bundle = build_bundle(snapshot, ["bereavement"], {"death_date": dt.date(2026, 11, 20)}, today=TODAY)
+    assert ids(bundle)[0] == "death-registration"
+    assert bundle["services"][0]["deadline"]["date"] is None
+
+
+@pytest.mark.parametrize(
+    "rule", [{"first": True, "after": {"days": 1}}, {}, {"first": True, "on_day": {"month": 4, "day": 30}}]
+)
+def test_a_due_rule_is_one_way_only(rule):
+    from pydantic import ValidationError
+
+    from onewindow_catalogue.seed_format import DueRule
+
+    with pytest.raises(ValidationError, match="exactly one"):
+        DueRule(**rule)
