@@ -78,3 +78,41 @@ def test_what_must_happen_right_away_comes_first_even_without_a_date(seed_snapsh
     order = ids(build_bundle(seed_snapshot, ["bereavement"], {}))
     assert order[0] == "mun-death-registration-burial-permit"
     assert order.index("mun-death-registration-burial-permit") < order.index("on-death-certificate")
+
+
+def test_death_registration_orders_first_without_an_unsourced_date(seed_snapshot):
+    """No source gives a number of days: the step leads the list but shows no due date."""
+    facts = parse_facts(seed_snapshot, {"death_date": "2026-11-20", "death_in_ontario": "yes"})
+    bundle = build_bundle(seed_snapshot, ["bereavement"], facts)
+    first = bundle["services"][0]
+    assert first["id"] == "mun-death-registration-burial-permit"
+    assert first["deadline"]["date"] is None and "official page" in first["deadline"]["text"]
+
+
+def test_service_canada_notice_says_the_province_reports_the_sin(seed_snapshot):
+    entry = seed_snapshot.services["ca-notify-service-canada-death"].service
+    assert "vital statistics agency" in entry.summary["en"] and "OAS" in entry.name["en"]
+    assert "gov.bc.ca" not in entry.source and entry.source.startswith("canada.ca")
+
+
+def test_final_return_gives_cra_dates_for_business_income_and_payment(seed_snapshot):
+    entry = seed_snapshot.services["ca-cra-final-return"].service
+    text = entry.deadline.text["en"]
+    assert "June 15" in text and "December 16" in text and "balance owing" in text
+    assert entry.source.startswith("canada.ca CRA")
+    bundle = build_bundle(seed_snapshot, ["bereavement"], parse_facts(seed_snapshot, {"death_date": "2026-12-20"}))
+    final = next(s for s in bundle["services"] if s["id"] == "ca-cra-final-return")
+    assert final["deadline"]["date"] == "2027-06-20"  # six months: the payment date, whatever the business income
+
+
+def test_estate_tax_online_filing_stays_marked_unverified(seed_snapshot):
+    assert "Unverified" in seed_snapshot.services["on-estate-administration-tax"].service.notes["en"]
+
+
+def test_every_new_entry_is_bilingual_and_names_its_source(seed_catalogue):
+    for service in seed_catalogue.services:
+        if service.last_checked and service.last_checked.isoformat() >= "2026-12-07":
+            assert service.name.get("fr") and service.summary.get("fr") and service.applies_when.text.get("fr"), (
+                service.id
+            )
+            assert service.source, service.id
