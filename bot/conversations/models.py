@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, validator
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
 from onewindow_catalogue.database import Base
@@ -80,6 +80,14 @@ class IncomingMessage(BaseModel):
 
     text: Optional[str] = None
     payload: Optional[str] = Field(None, max_length=500)
+
+    @validator("text", "payload")
+    def _whole_characters(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 (pydantic validator)
+        """A lone UTF-16 surrogate (JSON "\\ud800") is no character: it cannot be
+        stored, redacted or shown, so it is refused here with a clear 422."""
+        if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
+            raise ValueError("The message contains a broken character (a lone surrogate). Please type it again.")
+        return value
 
 
 class ConversationState(BaseModel):

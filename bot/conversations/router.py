@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
@@ -36,6 +37,9 @@ from onewindow_catalogue.text import localise
 log = logging.getLogger(__name__)
 PAYLOAD = re.compile(r"^/[a-z_+]{1,80}(\{[^{}]{0,400}\})?$")
 PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+# Payloads the widget offers on every screen ("Talk to a person"), whatever the assistant said last.
+ALWAYS_OFFERED = frozenset({"/request_human"})
+YES_NO = frozenset({"/affirm", "/deny"})
 
 
 class MessageRejected(ValueError):
@@ -52,6 +56,7 @@ class _Received:
     lang: str
     owner: str
     forward: Optional[str]  # what to send to Rasa, None when the bot does not own the conversation
+    is_payload: bool  # `forward` is a button's payload (an intent for Rasa), not words someone typed
     created: List[int]
     raw_text: str
 
@@ -96,7 +101,9 @@ class ConversationRouter:
         replies: List[BotReply] = []
         if received.forward is not None:
             try:
-                replies = await self.bot.send(conversation_id, received.forward, {"lang": received.lang})
+                replies = await self.bot.send(
+                    conversation_id, received.forward, {"lang": received.lang}, payload=received.is_payload
+                )
             except BotUnavailable as error:
                 log.warning("conversation %s: %s", conversation_id[:8], error)
                 replies = [
@@ -127,7 +134,12 @@ class ConversationRouter:
                 raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
             if conversation.owner == "closed":
                 raise MessageRejected(409, "This conversation has ended. Start a new one to continue.")
-            cleaned = redact(text or self._button_title(db_session, conversation_id, payload))
+            offered = self._offered(db_session, conversation_id)
+            if payload and payload not in offered and payload not in ALWAYS_OFFERED:
+                raise MessageRejected(
+                    422, "That button is no longer on offer. Use the buttons under the latest message, or type instead."
+                )
+            cleaned = redact(text or offered.get(payload) or payload)
             row = conversations.add_message(
                 db_session=db_session,
                 conversation=conversation,
@@ -147,19 +159,41 @@ class ConversationRouter:
             forward = None
             if conversation.awaiting == "callback_contact":
                 created += self._take_callback_contact(db_session, conversation, text)
+            elif conversation.owner == "bot" and not payload and YES_NO.issubset(offered) and not has_words(text):
+                created += self._ask_yes_or_no(db_session, conversation, offered)
             elif conversation.owner == "bot":
                 forward = payload or cleaned.text
             else:
                 created += self._while_with_agents(db_session, conversation, text)
-            return _Received(conversation.id, conversation.lang, conversation.owner, forward, created, text)
+            owner = conversation.owner
+            return _Received(conversation.id, conversation.lang, owner, forward, bool(payload), created, text)
 
-    def _button_title(self, db_session: Session, conversation_id: str, payload: str) -> str:
-        """The title of the button the person pressed, for the transcript."""
+    def _offered(self, db_session: Session, conversation_id: str) -> Dict[str, str]:
+        """Payload -> title of the buttons offered in the latest turn (the bot's or the
+        router's messages since the person last wrote). Only these may be pressed:
+        a payload is an intent for Rasa, so one never offered would let anyone
+        trigger any intent (a fake urgent case with `/crisis`)."""
+        offered: Dict[str, str] = {}
         for row in reversed(conversations.messages_after(db_session=db_session, conversation_id=conversation_id)):
+            if row.sender == "user":
+                break
             for button in row.buttons or []:
-                if button.get("payload") == payload:
-                    return button.get("title") or payload
-        return payload
+                if isinstance(button, dict) and button.get("payload"):
+                    offered.setdefault(str(button["payload"]), str(button.get("title") or button["payload"]))
+        return offered
+
+    def _ask_yes_or_no(self, db_session: Session, conversation: ConversationRow, offered: Dict[str, str]) -> List[int]:
+        """A yes/no question (consent to share the summary) answered with no words
+        at all — an emoji, punctuation, combining accents — is no answer: consent
+        must be explicit, so the question is put again with its buttons."""
+        row = conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="system",
+            text=say("answer_yes_or_no", conversation.lang),
+            buttons=[{"title": offered[payload], "payload": payload} for payload in sorted(YES_NO)],
+        )
+        return [row.id]
 
     def _while_with_agents(self, db_session: Session, conversation: ConversationRow, raw_text: str) -> List[int]:
         """Messages for a waiting or held case: recorded for the agent; a crisis escalates."""
@@ -291,3 +325,8 @@ class ConversationRouter:
             "proposed_bundle": [s["id"] for s in bundle["services"]] if bundle else [],
             "open_questions": [q["fact"] for q in bundle["questions"]] if bundle else [],
         }
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds at least one letter or digit (any script)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)

@@ -16,11 +16,55 @@ from bot.conversations import service as conversations
 from bot.conversations.messages import say
 from bot.conversations.models import ConversationStart, IncomingMessage, Message
 from bot.conversations.router import ConversationRouter, MessageRejected
+from bot.web.client_address import client_address
+from bot.web.rate_limit import Limit, retry_after_header
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session, session_scope
 
 router = APIRouter(tags=["conversations"])
 POLL_SECONDS = 0.7
+MAX_SEQ = 2**63 - 1  # message ids are SQL BIGINTs: a larger `after` is no sequence number
+
+
+class TooManyRequests(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__("Too many requests from here right now. Please wait a little and try again.")
+        self.retry_after = retry_after_header(wait)
+
+
+def _limits(settings, kind: str, client: str) -> List[Limit]:  # type: ignore[no-untyped-def]
+    """Per client and overall, for `kind` "conversations" or "messages"."""
+    window = settings.rate_window_seconds
+    return [
+        Limit(f"{kind}:client:{client}", getattr(settings, f"rate_{kind}_per_client"), window),
+        Limit(f"{kind}:total", getattr(settings, f"rate_{kind}_total"), window),
+    ]
+
+
+def check_rate(connection, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Count one request of `kind` from this connection's client; raise
+    TooManyRequests when it is over a limit (nothing is recorded then)."""
+    settings = connection.app.state.settings
+    client = client_address(connection, settings.trusted_proxies)
+    wait = connection.app.state.rate_limiter.acquire(_limits(settings, kind, client))
+    if wait > 0:
+        raise TooManyRequests(wait)
+
+
+def _too_many(error: TooManyRequests) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": error.retry_after})
+
+
+def origin_allowed(connection, origins: List[str]) -> bool:  # type: ignore[no-untyped-def]
+    """ONEWINDOW_CHAT_ORIGINS for the WebSocket, as CORS applies it to HTTP:
+    "*" lets any page in, else only those origins and this host itself. A client
+    that sends no Origin is not a browser page, which is what the check protects."""
+    origin = connection.headers.get("origin")
+    if origin is None or "*" in origins:
+        return True
+    origin = origin.rstrip("/")
+    host = connection.headers.get("host", "")
+    return origin in {o.rstrip("/") for o in origins} or origin in {f"http://{host}", f"https://{host}"}
 
 
 def get_router(request: Request) -> ConversationRouter:
@@ -46,21 +90,34 @@ def home(request: Request):
 
 
 @router.post("/api/conversations", status_code=201, summary="Start a conversation with the assistant")
-async def start_conversation(start: ConversationStart, chat: ConversationRouter = Depends(get_router)):
+async def start_conversation(
+    request: Request, start: ConversationStart, chat: ConversationRouter = Depends(get_router)
+):
+    try:
+        check_rate(request, "conversations")
+    except TooManyRequests as error:
+        return _too_many(error)
     return await run_in_threadpool(chat.start, start.lang)
 
 
 @router.post("/api/conversations/{conversation_id}/messages", summary="Send a message (text or quick-reply payload)")
-async def send_message(conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)):
+async def send_message(
+    request: Request, conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)
+):
     try:
+        check_rate(request, "messages")
         return await chat.receive(conversation_id, incoming)
+    except TooManyRequests as error:
+        return _too_many(error)
     except MessageRejected as error:
         return JSONResponse({"detail": str(error)}, status_code=error.status)
 
 
 @router.get("/api/conversations/{conversation_id}/messages", summary="Messages after a sequence number (polling)")
 def list_messages(
-    conversation_id: str, after: int = Query(0, ge=0), db_session: Session = Depends(get_db_session, scope="function")
+    conversation_id: str,
+    after: int = Query(0, ge=0, le=MAX_SEQ),
+    db_session: Session = Depends(get_db_session, scope="function"),
 ):
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     if conversation is None:
@@ -114,12 +171,19 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
     """Pushes new messages (read from the database, so a message written by any
     replica or by an agent reaches the citizen) and takes the citizen's messages."""
     chat: ConversationRouter = websocket.app.state.router
+    if not origin_allowed(websocket, websocket.app.state.settings.chat_origins):
+        await websocket.close(code=4403)  # before accept: the handshake is refused with 403
+        return
+    after = websocket.query_params.get("after", "0") or "0"
+    if not (after.isascii() and after.isdigit()) or int(after) > MAX_SEQ:
+        await websocket.close(code=4422)
+        return
     exists = await run_in_threadpool(_owner, chat, conversation_id)
     if exists is None:
         await websocket.close(code=4404)
         return
     await websocket.accept()
-    last = int(websocket.query_params.get("after", "0") or 0)
+    last = int(after)
 
     async def push() -> None:
         nonlocal last
@@ -148,8 +212,12 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
             if not isinstance(data, dict) or data.get("type") != "message":
                 continue
             try:
+                check_rate(websocket, "messages")
                 incoming = IncomingMessage(text=data.get("text"), payload=data.get("payload"))
                 await chat.receive(conversation_id, incoming)
+            except TooManyRequests as error:
+                detail = {"type": "error", "status": 429, "detail": str(error), "retry_after": int(error.retry_after)}
+                await websocket.send_json(detail)
             except MessageRejected as error:
                 await websocket.send_json({"type": "error", "status": error.status, "detail": str(error)})
             except ValueError as error:
