@@ -27,6 +27,7 @@ catalogue_app.command("validate")(catalogue.catalogue_validate)
 catalogue_app.command("import")(catalogue.catalogue_import)
 catalogue_app.command("export")(catalogue.catalogue_export)
 catalogue_app.command("review-due")(catalogue.catalogue_review_due)
+catalogue_app.command("coverage")(catalogue.catalogue_coverage)
 app.command("bundle")(catalogue.bundle)
 
 app.command("train")(assistant.train)

@@ -1,4 +1,4 @@
-"""`onewindow catalogue` (validate, import, export, review-due) and `onewindow bundle`."""
+"""`onewindow catalogue` (validate, import, export, review-due, coverage) and `onewindow bundle`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def catalogue_validate(path: Path = typer.Argument(..., help="a seed folder, or 
         f"OK: {len(catalogue.services)} services, {len(catalogue.facts)} facts, "
         f"{len(catalogue.organisations)} organisations, {len(catalogue.life_events)} life events."
     )
+    from onewindow_catalogue.validation import review_warnings
+
+    for warning in review_warnings(catalogue):
+        typer.echo(f"warning: {warning}")
 
 
 def catalogue_import(path: Path = typer.Argument(..., help="a seed folder, or one YAML/JSON file")) -> None:
@@ -83,6 +87,40 @@ def catalogue_review_due(
     with session_scope(session_factory()) as session:
         for line in review_due_lines(session, days if days is not None else get_settings().review_after_days):
             typer.echo(line)
+
+
+def catalogue_coverage(
+    path: Path = typer.Argument(Path("catalogue/seed"), help="a seed folder holding official_checklists.yml"),
+) -> None:
+    """Per life event: official checklist items covered, partial, excluded and missing; then the items still open
+    and the services still missing French text (both for review). Exits 1 if an item is missing."""
+    from onewindow_catalogue.coverage import (
+        FILE_NAME,
+        check_against,
+        coverage,
+        coverage_table,
+        open_items,
+        read_checklists,
+    )
+    from onewindow_catalogue.loading import check_path
+    from onewindow_catalogue.validation import review_warnings, translated_share
+
+    catalogue, problems = check_path(path)
+    checklists, list_problems = read_checklists(path / FILE_NAME)
+    problems = [str(p) for p in problems] + list_problems + check_against(checklists, catalogue)
+    if problems:
+        fail("\n".join(problems))
+    titles = {event.id: event.title.get("en", event.id) for event in catalogue.life_events}
+    for line in coverage_table(checklists, catalogue, titles):
+        typer.echo(line)
+    for item in open_items(checklists):
+        typer.echo(f"open: {item.event}/{item.id} ({item.status}): {item.what}")
+    done, total = translated_share(catalogue, "fr")
+    typer.echo(f"French: {done} of {total} services have a French name and summary ({100.0 * done / total:.0f}%).")
+    for warning in review_warnings(catalogue):
+        typer.echo(f"review: {warning.entry} has no {warning.field}")
+    if any(row.missing for row in coverage(checklists)):
+        raise typer.Exit(1)
 
 
 def bundle(
