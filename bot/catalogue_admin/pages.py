@@ -14,11 +14,14 @@ from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
 from bot.catalogue_admin.workflow import (
     Refused,
+    awaiting_my_consent,
     conflict_recorded,
+    consent_needed,
     draft_organisations,
     editable_organisations,
     ensure_can_edit,
     finish,
+    missing_consent,
     organisation_name,
     publish,
 )
@@ -135,7 +138,8 @@ def index(
             "services": services,
             "done": _done(request),
             "mine": [d for d in open_drafts if d.author == signed_in.user.username],
-            "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username],
+            "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username]
+            + awaiting_my_consent(db_session, signed_in),
             "overdue_count": len(report.overdue),
             "ownerless_count": len(report.ownerless),
             "require_review": _settings(request).require_review,
@@ -581,6 +585,7 @@ def _draft_page(
     status: int = 200,
     errors: Optional[List[str]] = None,
 ) -> HTMLResponse:
+    needed = consent_needed(db_session, draft) if draft.is_open else {}
     return templates.TemplateResponse(
         request,
         "catalogue_admin/draft.html",
@@ -592,6 +597,8 @@ def _draft_page(
             "published": drafts.current(db_session=db_session, service_id=draft.service_id),
             "require_review": _settings(request).require_review,
             "is_author": draft.author == signed_in.user.username,
+            "consent": {organisation_name(db_session, org): relations for org, relations in needed.items()},
+            "consent_missing": bool(missing_consent(signed_in, needed)),
         },
         status_code=status,
     )

@@ -6,7 +6,7 @@ renaming the organisation in a submitted entry takes nothing."""
 from __future__ import annotations
 
 import pytest
-from admin_support import CRA_SERVICE, SC_SERVICE, with_changes
+from admin_support import CRA_SERVICE, SC_SERVICE, form_fields, set_field, with_changes
 
 
 def _add(api, who: str, relation: str, target: str = SC_SERVICE, **body):
@@ -79,3 +79,34 @@ def test_ownership_is_checked_against_the_published_organisation(api):
     after = olu.service(SC_SERVICE)
     assert after["organisation"] == "service-canada" and after["version"] == 1
     assert api("sam").get("/api/admin/drafts").json() == []
+
+
+def test_pages_send_a_cross_organisation_relation_for_the_other_owners_approval(browser, api):
+    olu, sam = browser("olu"), browser("sam")
+    edit = f"/admin/catalogue/services/{CRA_SERVICE}"
+    fields = form_fields(olu.get(edit).text, edit) + [("covers", SC_SERVICE), ("do", "publish")]
+    sent = olu.post(edit, fields)
+    assert sent.status_code == 303 and "done=submitted" in sent.headers["location"], sent.text
+    assert SC_SERVICE not in api("olu").service(CRA_SERVICE)["data"]["covers"]
+    draft_id = api("olu").service(CRA_SERVICE)["open_drafts"][0]["draft_id"]
+    listing = sam.get("/admin/catalogue")
+    assert f"/admin/catalogue/drafts/{draft_id}" in listing.text
+    page = sam.get(f"/admin/catalogue/drafts/{draft_id}")
+    assert (
+        page.status_code == 200
+        and "Needs the agreement of" in page.text
+        and f"covers &#39;{SC_SERVICE}&#39;" in page.text
+    )
+    assert olu.post(f"/admin/catalogue/drafts/{draft_id}/publish").status_code == 403
+    approved = sam.post(f"/admin/catalogue/drafts/{draft_id}/approve", {"review_note": "agreed"})
+    assert approved.status_code == 303, approved.text
+    assert SC_SERVICE in api("olu").service(CRA_SERVICE)["data"]["covers"]
+
+
+def test_the_edit_form_checks_the_published_organisation(browser, api):
+    olu, sam = browser("olu"), browser("sam")
+    other = f"/admin/catalogue/services/{SC_SERVICE}"
+    fields = set_field(form_fields(sam.get(other).text, other), "organisation", "canada-revenue-agency")
+    refused = olu.post(other, set_field(fields, "summary.en", "Taken") + [("do", "publish")])
+    assert refused.status_code == 403 and "Service Canada (service-canada)" in refused.text
+    assert api("olu").service(SC_SERVICE)["organisation"] == "service-canada"
