@@ -1,15 +1,30 @@
 """Shared fixtures: a temporary database per test that needs one, the mini
-catalogue made for engine tests, and the project's real seed catalogue."""
+catalogue made for engine tests, the project's real seed catalogue, the cheap
+password hasher for every test, and Chromium. Helpers to import live in
+tests/support.py (a conftest is not for importing)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import FIXTURES, SEED_DIR, cheap_password_hasher, launch_chromium, seed_database
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-SEED_DIR = ROOT / "catalogue" / "seed"
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Every test hashes passwords with real argon2 at test-sized cost."""
+    from bot.users import service as users
+
+    production = users.PASSWORDS
+    users.PASSWORDS = cheap_password_hasher()
+    yield
+    users.PASSWORDS = production
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Debian Chromium, one per test module (skips when it is not installed)."""
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +69,7 @@ def settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory):
     """A SQLite file with every table and the seed catalogue, made once per run."""
-    from bot.schema import create_schema
-    from onewindow_catalogue import service
-    from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
-    from onewindow_catalogue.loading import read_catalogue
-
-    path = tmp_path_factory.mktemp("seeded") / "onewindow.db"
-    engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        service.replace_all(db_session=session, catalogue=read_catalogue(SEED_DIR))
-    engine.dispose()
-    return path
+    return seed_database(tmp_path_factory.mktemp("seeded") / "onewindow.db", record_versions=False)
 
 
 @pytest.fixture()

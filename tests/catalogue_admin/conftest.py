@@ -8,43 +8,29 @@ import shutil
 from pathlib import Path
 
 import pytest
-from admin_support import PASSWORD, PEOPLE, SEED_DIR, Api, Browser
+from admin_support import PEOPLE, Api
 from fastapi.testclient import TestClient
+from support import SignedIn, add_people, seed_database
 
 from bot.users import service as users
-from bot.users.models import UserCreate
 from onewindow_catalogue.database import session_scope
 
 
 @pytest.fixture(scope="session")
 def admin_template(tmp_path_factory):
-    """The seeded database with everyone's account and API token, built once:
-    password hashing (argon2) and loading the seed are the slow parts."""
-    from bot.schema import create_schema
-    from bot.settings import Settings
-    from bot.web.app import create_app
-    from onewindow_catalogue import service as catalogue_service
-    from onewindow_catalogue.drafts import service as drafts
-    from onewindow_catalogue.loading import read_catalogue
+    """The seeded database (as `onewindow db init` leaves it) with everyone's
+    account and API token, built once: loading the seed is the slow part."""
+    from onewindow_catalogue.database import make_engine, make_session_factory
 
-    folder = tmp_path_factory.mktemp("catalogue-admin-template")
-    app = create_app(Settings(data_dir=folder))
-    create_schema(app.state.engine)
-    tokens = {}
-    with session_scope(app.state.session_factory) as session:
-        catalogue = read_catalogue(SEED_DIR)
-        catalogue_service.replace_all(db_session=session, catalogue=catalogue)
-        drafts.record_import(db_session=session, catalogue=catalogue)  # as `onewindow db init` does
-        for username, name, role, orgs in PEOPLE:
-            user = users.create(
-                db_session=session,
-                user_in=UserCreate(
-                    username=username, display_name=name, password=PASSWORD, role=role, organisations=orgs
-                ),
-            )
-            tokens[username] = users.create_api_token(db_session=session, user=user, name="tests")
-    app.state.engine.dispose()
-    return folder / "onewindow.db", tokens
+    database = seed_database(tmp_path_factory.mktemp("catalogue-admin-template") / "onewindow.db")
+    engine = make_engine(f"sqlite:///{database}")
+    with session_scope(make_session_factory(engine)) as session:
+        accounts = add_people(session, PEOPLE)
+        tokens = {
+            name: users.create_api_token(db_session=session, user=user, name="tests") for name, user in accounts.items()
+        }
+    engine.dispose()
+    return database, tokens
 
 
 @pytest.fixture()
@@ -85,11 +71,11 @@ def api(admin_app, admin_template):
 def browser(admin_app):
     opened = []
 
-    def make(username: str) -> Browser:
+    def make(username: str) -> SignedIn:
         client = TestClient(admin_app)
         client.__enter__()
         opened.append(client)
-        return Browser(client, username)
+        return SignedIn(client, username, csrf_pages=("/admin/catalogue", "/console"))
 
     yield make
     for client in opened:

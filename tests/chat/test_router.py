@@ -2,6 +2,7 @@
 
 import pytest
 from chat_support import say, start
+from support import receive_json
 
 from bot.cases import service as cases
 from bot.conversations import service as conversations
@@ -205,23 +206,23 @@ def test_huge_request_body_is_413(chat):
 def test_websocket_pushes_messages_written_elsewhere(chat, rasa):
     conversation = start(chat)
     with chat.websocket_connect(f"/api/conversations/{conversation}/ws?after=0") as socket:
-        first = socket.receive_json()
+        first = receive_json(socket)
         assert first["type"] == "message" and first["message"]["sender"] == "bot"
-        assert socket.receive_json() == {"type": "owner", "owner": "bot"}
+        assert receive_json(socket) == {"type": "owner", "owner": "bot"}
         socket.send_json({"type": "message", "text": "hello there"})
-        seen = [socket.receive_json(), socket.receive_json()]
+        seen = [receive_json(socket), receive_json(socket)]
         assert [m["message"]["sender"] for m in seen] == ["user", "bot"]
         with db(chat) as session:  # e.g. an agent's message written by another replica
             row = conversations.get(db_session=session, conversation_id=conversation)
             conversations.add_message(db_session=session, conversation=row, sender="system", text="written elsewhere")
-        assert socket.receive_json()["message"]["text"] == "written elsewhere"
+        assert receive_json(socket)["message"]["text"] == "written elsewhere"
 
 
 def test_websocket_for_unknown_conversation_is_closed(chat):
     from starlette.websockets import WebSocketDisconnect
 
     with pytest.raises(WebSocketDisconnect), chat.websocket_connect("/api/conversations/nope/ws") as socket:
-        socket.receive_json()
+        receive_json(socket)
 
 
 def test_cors_lets_other_government_pages_embed_the_chat(chat):

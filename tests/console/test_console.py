@@ -5,13 +5,13 @@ escaping, and phone triage with a stand-in parser."""
 from __future__ import annotations
 
 import pytest
+from console_support import make_case
 
 from bot.cases import service as cases
 from bot.cases.models import CaseRow
 from bot.conversations import service as conversations
 from bot.triage.nlu import NluUnavailable
 from onewindow_catalogue.database import session_scope
-from tests.console.conftest import make_case
 
 CONSOLE_PAGES = ["/console", "/console/cases/1", "/console/phone", "/console/reports", "/console/reports.csv"]
 

@@ -6,21 +6,15 @@ ports of their own, with a fresh seeded database. Started once per session
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT, add_people, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "onewindow.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+AGENTS = [("agent1", "Agent1", "agent", []), ("agent2", "Agent2", "agent", [])]  # password: support.PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -41,16 +35,16 @@ def stack(tmp_path_factory):
         staffed_hours="always",
         model_path=MODEL,
     )
-    env = {**os.environ, "ONEWINDOW_DATA_DIR": str(data_dir), "ONEWINDOW_NEW_PASSWORD": "agent password 1"}
+    env = {**os.environ, "ONEWINDOW_DATA_DIR": str(data_dir)}
+    env.pop("ONEWINDOW_DATABASE_URL", None)
     onewindow = str(Path(sys.executable).parent / "onewindow")
-    subprocess.run([onewindow, "db", "init"], env=env, check=True, capture_output=True)
-    for name in ("agent1", "agent2"):
-        subprocess.run(
-            [onewindow, "users", "add", name, "--role", "agent", "--name", name.title()],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+    subprocess.run([onewindow, "db", "init"], env=env, check=True, capture_output=True, timeout=300)
+    from onewindow_catalogue.database import make_engine, make_session_factory, session_scope
+
+    engine = make_engine(settings.resolved_database_url())
+    with session_scope(make_session_factory(engine)) as session:
+        add_people(session, AGENTS)  # the cheap test hasher; `onewindow users add` has tests of its own
+    engine.dispose()
     process_specs = specs(settings, MODEL)
     for spec in process_specs:
         spec.env.update(

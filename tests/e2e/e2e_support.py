@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
-
-AGENT_PASSWORD = "agent password 1"
+from support import SignedIn
 
 
 class Citizen:
@@ -24,13 +21,12 @@ class Citizen:
 
 
 class Agent:
+    """An agent signed in through the form (support.SignedIn) over real HTTP."""
+
     def __init__(self, base_url: str, username: str) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=60)
-        response = self.http.post(
-            "/signin", data={"username": username, "password": AGENT_PASSWORD}, follow_redirects=True
-        )
-        assert response.status_code == 200 and "/console" in str(response.url), response.text[:500]
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+        self.csrf = SignedIn(self.http, username, csrf_pages=("/console",)).csrf
+        assert self.csrf, "no CSRF token on /console after signing in"
 
     def waiting(self) -> list:
         return self.http.get("/api/console/queues").json()["waiting"]
