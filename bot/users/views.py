@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.users import devices, service
 from bot.users.dependencies import SESSION_COOKIE, SIGNIN_COOKIE, csrf_form, optional_user, signin_csrf, signin_csrf_ok
 from bot.users.models import SignedIn
-from bot.web.client_address import client_address
+from bot.web.client_address import client_address, trusted_networks
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session
 
@@ -42,7 +44,18 @@ def _signin_form(request: Request, context: dict, status_code: int = 200, header
 
 
 def _https(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether the browser's connection is TLS: the request's own scheme, or
+    X-Forwarded-Proto from a proxy listed in ONEWINDOW_TRUSTED_PROXIES (uvicorn
+    runs with --no-proxy-headers, so it never rewrites the scheme itself)."""
+    if request.url.scheme == "https":
+        return True
+    peer = request.client.host if request.client else ""
+    networks = trusted_networks(tuple(request.app.state.settings.trusted_proxies))
+    try:
+        trusted = any(ipaddress.ip_address(peer) in network for network in networks)
+    except ValueError:
+        trusted = False
+    return trusted and request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower() == "https"
 
 
 @router.post("/signin", include_in_schema=False)

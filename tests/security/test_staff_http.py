@@ -176,3 +176,17 @@ def test_the_web_log_holds_no_conversation_id_in_full(tmp_path):
     log = (data_dir / "web.out").read_text(errors="replace")
     assert "/api/conversations/Zq3kLm.../messages" in log, log[-2000:]
     assert conversation not in log and conversation[:12] not in log
+
+
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_cookies_are_secure_when_a_trusted_proxy_says_the_browser_used_https(tmp_path, behind_proxy):
+    env = {"ONEWINDOW_TRUSTED_PROXIES": '["127.0.0.1"]'} if behind_proxy else {}
+    forwarded = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+    for base in serve_web(tmp_path / "data", env):
+        page = httpx.get(f"{base}/signin", headers=forwarded, timeout=30)
+        data = {"username": "ana", "password": PASSWORD, "next": "", "csrf_token": CSRF.search(page.text).group(1)}
+        cookie = {"Cookie": f"ow_signin={page.cookies['ow_signin']}"}
+        signed_in = httpx.post(f"{base}/signin", data=data, headers={**forwarded, **cookie}, timeout=30)
+        assert signed_in.status_code == 303
+        session = next(c for c in signed_in.headers.get_list("set-cookie") if c.startswith("ow_session="))
+        assert ("secure" in session.lower()) is behind_proxy  # a stranger's header does not decide it
