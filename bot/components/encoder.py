@@ -38,7 +38,7 @@ class SentenceEncoder:
 
     def __init__(self, model: Any) -> None:
         self._model = model
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -94,7 +94,7 @@ class EncoderFeatures:
     def __init__(self, weight: float = 1.0) -> None:
         self.weight = weight
 
-    def fit(self, texts: Sequence[str], y: Any = None) -> "EncoderFeatures":
+    def fit(self, texts: Sequence[str], y: Any = None) -> EncoderFeatures:
         return self
 
     def transform(self, texts: Sequence[str]) -> Any:
@@ -108,6 +108,6 @@ class EncoderFeatures:
     def get_params(self, deep: bool = True) -> dict:
         return {"weight": self.weight}
 
-    def set_params(self, **params: Any) -> "EncoderFeatures":
+    def set_params(self, **params: Any) -> EncoderFeatures:
         self.weight = params.get("weight", self.weight)
         return self
