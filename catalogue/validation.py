@@ -150,13 +150,34 @@ def _requires_cycles(catalogue: Catalogue, file: str) -> List[Problem]:
     return problems
 
 
+def official_sources(source: str | None) -> List[str]:
+    """The parts of a `source` text not marked 'secondary:' (parts are separated
+    by '; ' outside parentheses; official sources come first, secondary ones
+    say so), so an entry resting only on secondary sources can be listed."""
+    parts, depth, current = [], 0, ""
+    for char in source or "":
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part and not part.lower().startswith("secondary:")]
+
+
 def review_warnings(catalogue: Catalogue, files: Dict[str, str] | None = None) -> List[Problem]:
     """What a catalogue may be loaded with but a person should look at: a
     service without its French name or summary (the citizen then sees the
-    English text, marked as such). Never blocks an import."""
+    English text, marked as such) or resting only on secondary sources.
+    Never blocks an import."""
     file = (files or {}).get("services", "services")
     warnings: List[Problem] = []
     for service in catalogue.services:
+        if not official_sources(service.source):
+            warnings.append(
+                Problem(file, service.id, "source", "no official source (only secondary ones): listed for review")
+            )
         for name in REVIEWED_TEXTS:
             text = getattr(service, name) or {}
             for lang in SUPPORTED_LANGUAGES:

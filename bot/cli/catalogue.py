@@ -106,8 +106,10 @@ def catalogue_coverage(
     from onewindow_catalogue.validation import review_warnings, translated_share
 
     catalogue, problems = check_path(path)
+    if problems:  # a catalogue that does not load cannot be measured
+        fail("\n".join(str(problem) for problem in problems))
     checklists, list_problems = read_checklists(path / FILE_NAME)
-    problems = [str(p) for p in problems] + list_problems + check_against(checklists, catalogue)
+    problems = list_problems + check_against(checklists, catalogue)
     if problems:
         fail("\n".join(problems))
     titles = {event.id: event.title.get("en", event.id) for event in catalogue.life_events}
@@ -118,7 +120,7 @@ def catalogue_coverage(
     done, total = translated_share(catalogue, "fr")
     typer.echo(f"French: {done} of {total} services have a French name and summary ({100.0 * done / total:.0f}%).")
     for warning in review_warnings(catalogue):
-        typer.echo(f"review: {warning.entry} has no {warning.field}")
+        typer.echo(f"review: {warning.entry} {warning.field}: {warning.message}")
     if any(row.missing for row in coverage(checklists)):
         raise typer.Exit(1)
 

@@ -32,5 +32,13 @@ def test_a_service_without_french_is_listed_for_review(seed_catalogue):
     service = seed_catalogue.services[0]
     english_only = service.copy(update={"name": {"en": service.name["en"]}})
     warnings = review_warnings(Catalogue(services=[english_only, seed_catalogue.services[1]]))
-    assert [(w.entry, w.field) for w in warnings] == [(service.id, "name.fr")]
+    assert [(w.entry, w.field) for w in warnings if w.field != "source"] == [(service.id, "name.fr")]
     assert translated_share(Catalogue(services=[english_only]), "fr") == (0, 1)
+
+
+def test_an_entry_resting_only_on_secondary_sources_is_listed(seed_catalogue):
+    service = seed_catalogue.services[0]
+    official = service.copy(update={"source": "canada.ca 'Page' (https://www.canada.ca/x); secondary: blog (a; b)"})
+    secondary = service.copy(update={"id": "other", "source": "secondary: blog; secondary: guide"})
+    warnings = review_warnings(Catalogue(services=[official, secondary]))
+    assert [(w.entry, w.field) for w in warnings] == [("other", "source")]
