@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from support import receive_json
 
 from bot.cases.models import CaseRow
 from onewindow_catalogue.database import session_scope
@@ -98,7 +99,7 @@ def test_the_websocket_applies_the_same_rule(app, rasa):
         with http.websocket_connect(f"/api/conversations/{conversation}/ws") as socket:
             socket.send_json({"type": "message", "payload": "/crisis"})
             while True:
-                event = socket.receive_json()
+                event = receive_json(socket)
                 if event["type"] == "error":
                     break
             assert event["status"] == 422

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from support import receive_json
 
 from bot.web.client_address import client_address
 
@@ -55,9 +56,9 @@ def test_websocket_messages_share_the_limit(make_app, rasa):
         assert http.post(f"/api/conversations/{conversation}/messages", json={"text": "one"}).status_code == 200
         with http.websocket_connect(f"/api/conversations/{conversation}/ws") as socket:
             socket.send_json({"type": "message", "text": "two"})
-            event = socket.receive_json()
+            event = receive_json(socket)
             while event["type"] != "error":
-                event = socket.receive_json()
+                event = receive_json(socket)
             assert event["status"] == 429 and event["retry_after"] >= 1
     assert rasa.messages() == ["one"]
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from support import receive_json
 
 CONSENT = {
     "text": "I would share a summary with an agent. Is that okay?",
@@ -66,7 +67,7 @@ def test_an_absurd_after_closes_the_websocket_cleanly(app, after):
         conversation = start(http)
         url = f"/api/conversations/{conversation}/ws?after={after}"
         with pytest.raises(WebSocketDisconnect) as closed, http.websocket_connect(url) as socket:
-            socket.receive_json()
+            receive_json(socket)
         assert closed.value.code == 4422
 
 
@@ -118,11 +119,11 @@ def test_the_websocket_refuses_an_origin_not_listed(make_app):
         url = f"/api/conversations/{conversation}/ws"
         evil = {"origin": "https://evil.example"}
         with pytest.raises(WebSocketDisconnect) as refused, http.websocket_connect(url, headers=evil) as socket:
-            socket.receive_json()
+            receive_json(socket)
         assert refused.value.code == 4403
         for origin in ("https://www.ontario.ca", "http://testserver"):  # a listed page, and the app's own /chat
             with http.websocket_connect(url, headers={"origin": origin}) as socket:
-                assert socket.receive_json()["type"] == "message"
+                assert receive_json(socket)["type"] == "message"
 
 
 @pytest.mark.timeout(60)
@@ -132,4 +133,4 @@ def test_the_websocket_takes_any_origin_when_the_setting_says_so(app):
         with http.websocket_connect(
             f"/api/conversations/{conversation}/ws", headers={"origin": "https://city.example"}
         ) as socket:
-            assert socket.receive_json()["type"] == "message"
+            assert receive_json(socket)["type"] == "message"
