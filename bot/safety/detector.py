@@ -5,6 +5,15 @@ patterns.yml). Built for recall on real crises, including lower-case text
 without punctuation and common typos, while past events told calmly ("my dad
 died of a heart attack last year") and figures of speech ("killing it with my
 new business", "dying to open a bakery") do not fire.
+
+One detector per language (patterns.yml for English, patterns_fr.yml for French), each
+with its own normalisation (settings: accents, apostrophes, contractions, clauses). Every
+message goes through both (`Detectors`), so a crisis is found whatever language the page
+is in; only the words both languages write alike ("suicide", "overdose", settings
+`shared_prefixes`) are left to the detector of the message's language when
+bot.language tells it, because only that one knows when they are told as past.
+A pattern or veto may be a mapping {pattern, fires, quiet}: an example it must find and one
+it must not (tests/assistant/test_french_safety.py runs them).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -22,6 +32,8 @@ from bot.components.spacy_loader import blank_english
 from bot.once import process_wide
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.yml")
+PATTERN_FILES = {"en": PATTERNS_PATH, "fr": Path(__file__).with_name("patterns_fr.yml")}
+MASKED = "__other_language__"
 KINDS = ("suicide", "violence", "medical", "shelter", "danger")
 END = "__end__"
 MAX_CHARS = 5000
@@ -45,6 +57,29 @@ _SENTENCE = re.compile(r"[.!?;\n]+|\s-\s|\s—\s|,?\s(?:and|but)\s(?=(?:" + _NEW
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+def _splitters(settings: Mapping[str, Any]) -> Tuple[re.Pattern, Optional[re.Pattern]]:
+    """Where sentences end (punctuation, dashes; English: also a conjunction before a new clause, _SENTENCE),
+    and, for a language with `clause_words`, where clauses end inside a sentence: a conjunction (or, with
+    `comma_clauses`, a comma) before a word that starts a new clause."""
+    if "clause_words" not in settings:
+        return _SENTENCE, None
+    conjunctions = "|".join(re.escape(str(w)) for w in settings.get("conjunctions") or ["and", "but"])
+    clause = "|".join(re.escape(strip_accents(str(w).lower())) for w in settings["clause_words"])
+    comma = r"|,\s*(?=(?:" + clause + r")\b)" if settings.get("comma_clauses") else ""
+    soft = re.compile(r",?\s(?:" + conjunctions + r")\s(?=(?:" + clause + r")\b)" + comma)
+    return re.compile(r"[.!?;\n]+|\s-\s|\s—\s"), soft
+
+
+def strip_accents(text: str) -> str:
+    """ "déjà tué" -> "deja tue": people write French with or without accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def pattern_text(entry: Any) -> str:
+    """A pattern or veto entry of a patterns file: a string, or {pattern, fires, quiet} (with its examples)."""
+    return str(entry["pattern"]) if isinstance(entry, Mapping) else str(entry)
+
+
 @dataclass(frozen=True)
 class SafetySignal:
     """What fired: the kind of crisis and the words that matched."""
@@ -65,6 +100,8 @@ def _token_specs(token: str, lists: Mapping[str, List[str]], not_typos: Sequence
     if token in ("*", "*2", "*4"):
         width = {"*": 3, "*2": 2, "*4": 4}[token]
         return [{"OP": f"{{0,{width}}}"}]
+    if re.fullmatch(r"\*\d*", token):
+        raise ValueError(f"patterns: {token!r} is no wildcard (use *, *2 or *4)")
     if token == "$":
         spec: Dict[str, Any] = {"ORTH": END}
         return [dict(spec, OP="?")] if optional else [spec]
@@ -106,23 +143,36 @@ def compile_pattern(
 
 
 class SafetyDetector:
+    """The crisis patterns of one language (a patterns file), matched per sentence of normalised text."""
+
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.nlp = blank_english()
         from spacy.matcher import Matcher
 
         self._lock = threading.Lock()
-        self.normalise: Dict[str, List[str]] = {
-            str(k).lower(): str(v).lower().split() for k, v in (config.get("normalise") or {}).items()
-        }
-        lists = {name: [str(w) for w in words] for name, words in (config.get("lists") or {}).items()}
-        self.confirm_words = {str(w).lower() for w in config.get("confirm_words") or []}
         settings = config.get("settings") or {}
+        self.language = str(settings.get("language", "en"))
+        self.accents = bool(settings.get("strip_accents", False))
+        self.apostrophe = " " if settings.get("apostrophes") == "space" else ""
+        self.contractions = (
+            [(re.compile(str(a)), str(b)) for a, b in settings["contractions"]]
+            if "contractions" in settings
+            else _CONTRACTIONS
+        )
+        self.splitter, self.clause_splitter = _splitters(settings)
+        self.min_clause_words = int(settings.get("min_clause_words", 0))
+        self.shared_prefixes = tuple(self._plain(p) for p in settings.get("shared_prefixes") or [])
+        self.normalise: Dict[str, List[str]] = {
+            self._plain(k): self._plain(v).split() for k, v in (config.get("normalise") or {}).items()
+        }
+        self.lists = {name: [self._plain(w) for w in words] for name, words in (config.get("lists") or {}).items()}
+        self.confirm_words = {self._plain(w) for w in config.get("confirm_words") or []}
         self.veto_window = int(settings.get("veto_window", 6))
-        self.immediate = [tuple(str(phrase).lower().split()) for phrase in settings.get("immediate") or []]
-        not_typos = [str(w).lower() for w in settings.get("not_typos") or []]
+        self.immediate = [tuple(self._plain(phrase).split()) for phrase in settings.get("immediate") or []]
+        self.not_typos = [self._plain(w) for w in settings.get("not_typos") or []]
         self.figurative = Matcher(self.nlp.vocab)
         for index, pattern in enumerate(config.get("figurative") or []):
-            self.figurative.add(f"figurative|{index}", compile_pattern(str(pattern), lists, not_typos))
+            self.figurative.add(f"figurative|{index}", self.compile(pattern_text(pattern)))
         self.matcher = Matcher(self.nlp.vocab)
         self.vetoes = Matcher(self.nlp.vocab)
         self.order: List[str] = []
@@ -132,35 +182,77 @@ class SafetyDetector:
                 raise ValueError(f"patterns.yml: unknown kind {kind!r}")
             self.order.append(kind)
             for index, pattern in enumerate(signal.get("patterns") or []):
-                self.matcher.add(f"{kind}|{index}", compile_pattern(str(pattern), lists, not_typos))
+                self.matcher.add(f"{kind}|{index}", self.compile(pattern_text(pattern)))
             for index, pattern in enumerate(signal.get("unless") or []):
-                self.vetoes.add(f"{kind}|{index}", compile_pattern(str(pattern), lists, not_typos))
+                self.vetoes.add(f"{kind}|{index}", self.compile(pattern_text(pattern)))
+
+    def _plain(self, text: Any) -> str:
+        """Lower case, and without accents where the language's settings say so (patterns and text alike)."""
+        lowered = str(text).lower()
+        return strip_accents(lowered) if self.accents else lowered
+
+    def compile(self, pattern: str) -> List[List[Dict[str, Any]]]:
+        """One pattern of this detector's DSL -> spaCy Matcher patterns."""
+        return compile_pattern(self._plain(pattern), self.lists, self.not_typos)
 
     @classmethod
     def from_file(cls, path: Path = PATTERNS_PATH) -> SafetyDetector:
         return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
 
-    def sentences(self, text: str) -> List[List[str]]:
-        """Normalised word lists, one per sentence."""
-        lowered = (text or "")[:MAX_CHARS].lower().replace("’", "'")
+    def sentences(self, text: str, masked: Sequence[str] = ()) -> List[List[str]]:
+        """Normalised word lists, one per sentence. Words starting with one of `masked` become MASKED: the
+        words both languages share, in a message of the other language (see `Detectors`)."""
+        lowered = self._plain((text or "")[:MAX_CHARS]).replace("’", "'")
         result = []
-        for sentence in _SENTENCE.split(lowered):
-            for regex, replacement in _CONTRACTIONS:
+        for sentence in self._clauses(lowered):
+            for regex, replacement in self.contractions:
                 sentence = regex.sub(replacement, sentence)
-            sentence = sentence.replace("'", "")
+            sentence = sentence.replace("'", self.apostrophe)
             words: List[str] = []
             for word in _WORD.findall(sentence):
                 words.extend(self.normalise.get(word, [word]))
+            if masked:
+                words = [MASKED if w.startswith(tuple(masked)) else w for w in words]
             if words:
                 result.append(words + [END])
         return result
 
-    def detect_all(self, text: str) -> List[SafetySignal]:
+    def _clauses(self, lowered: str) -> List[str]:
+        """Sentences, and clauses within them; a clause shorter than `min_clause_words` stays with the next one
+        of its sentence, so a time said first ("l'an passé, j'ai ...") still speaks of what follows it."""
+        sentences = self.splitter.split(lowered)
+        if self.clause_splitter is None:
+            return sentences
+        result: List[str] = []
+        for sentence in sentences:
+            carry = ""
+            for piece in self.clause_splitter.split(sentence):
+                piece = f"{carry} {piece}" if carry else piece
+                if len(_WORD.findall(piece)) < self.min_clause_words:
+                    carry = piece
+                    continue
+                result.append(piece)
+                carry = ""
+            if carry:
+                result.append(carry)
+        return result
+
+    def pattern_matches(self, pattern: str, text: str) -> bool:
+        """Whether one pattern, alone, matches a sentence of `text` (a pattern's own examples, in the tests)."""
+        from spacy.matcher import Matcher
+        from spacy.tokens import Doc
+
+        matcher = Matcher(self.nlp.vocab)
+        matcher.add("one", self.compile(pattern))
+        with self._lock:
+            return any(matcher(Doc(self.nlp.vocab, words=words)) for words in self.sentences(text))
+
+    def detect_all(self, text: str, masked: Sequence[str] = ()) -> List[SafetySignal]:
         from spacy.tokens import Doc
 
         found: Dict[str, SafetySignal] = {}
         strings = self.nlp.vocab.strings
-        sentences = self.sentences(text)
+        sentences = self.sentences(text, masked)
         now = self._immediate(sentences)
         for words in sentences:
             with self._lock:
@@ -205,14 +297,14 @@ class SafetyDetector:
         signals = self.detect_all(text)
         return signals[0] if signals else None
 
-    def has_risk_word(self, text: str) -> bool:
+    def has_risk_word(self, text: str, masked: Sequence[str] = ()) -> bool:
         """Whether a word that can go with a crisis is there at all (see confirm_words), outside a figure of
         speech ("this tax form is going to kill me", patterns.yml `figurative`) or of a crisis told as past
         ("my ex used to hit me", a signal its `unless` vetoed)."""
         from spacy.tokens import Doc
 
         strings = self.nlp.vocab.strings
-        sentences = self.sentences(text)
+        sentences = self.sentences(text, masked)
         now = self._immediate(sentences)
         for words in sentences:
             risky = [i for i, word in enumerate(words) if word in self.confirm_words]
@@ -230,9 +322,50 @@ class SafetyDetector:
         return False
 
 
+class Detectors:
+    """Every language's detector on every message: a crisis is found whatever language the page is in.
+
+    The words both languages write alike (settings `shared_prefixes`: "suicide", "overdose") are judged
+    only by the detector of the message's language (bot.language.detect_language) when it can tell:
+    "mon frère s'est suicidé le mois passé" is a past death that only the French vetoes understand, and
+    "my brother died by suicide last month" one that only the English do. When the language cannot be
+    told, every detector judges every word (recall first)."""
+
+    def __init__(self, detectors: Sequence[SafetyDetector]) -> None:
+        self.detectors = list(detectors)
+        self.shared = tuple(sorted({p for d in self.detectors for p in d.shared_prefixes}))
+
+    @classmethod
+    def from_files(cls, paths: Optional[Mapping[str, Path]] = None) -> Detectors:
+        return cls([SafetyDetector.from_file(path) for path in (paths or PATTERN_FILES).values()])
+
+    def _masks(self, text: str) -> List[Tuple[SafetyDetector, Tuple[str, ...]]]:
+        from bot.language import detect_language
+
+        language = detect_language(text) if self.shared else None
+        return [(d, self.shared if language and language != d.language else ()) for d in self.detectors]
+
+    def detect_all(self, text: str) -> List[SafetySignal]:
+        found: Dict[str, SafetySignal] = {}
+        for detector, masked in self._masks(text):
+            for signal in detector.detect_all(text, masked):
+                found.setdefault(signal.kind, signal)
+        return [found[k] for k in KINDS if k in found]
+
+    def detect(self, text: str) -> Optional[SafetySignal]:
+        signals = self.detect_all(text)
+        return signals[0] if signals else None
+
+    def has_risk_word(self, text: str) -> bool:
+        return any(detector.has_risk_word(text, masked) for detector, masked in self._masks(text))
+
+    def by_language(self, language: str) -> SafetyDetector:
+        return next(d for d in self.detectors if d.language == language)
+
+
 @process_wide
-def default_detector() -> SafetyDetector:
-    return SafetyDetector.from_file()
+def default_detector() -> Detectors:
+    return Detectors.from_files()
 
 
 def detect(text: str) -> Optional[SafetySignal]:
@@ -259,4 +392,4 @@ def detect_all(text: str) -> List[SafetySignal]:
     return default_detector().detect_all(text)
 
 
-__all__: Sequence[str] = ("SafetySignal", "detect", "detect_all", "has_risk_word", "KINDS")
+__all__: Sequence[str] = ("Detectors", "SafetySignal", "detect", "detect_all", "has_risk_word", "KINDS")
