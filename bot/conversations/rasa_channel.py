@@ -92,7 +92,7 @@ class RasaChannel:
             raise BotUnavailable(f"Rasa answered with a {type(payload).__name__}, not a list of messages")
         items = [item for item in payload if isinstance(item, dict)]
         replies = [_reply(item) for item in items if _failure(item) is None]
-        failures = [_failure(item) for item in items if _failure(item) is not None]
+        failures = [step for item in items for step in _failure(item) or []]
         if failures:
             raise BotUnavailable(f"Rasa could not finish the turn: {failures}", partial=replies)
         if not replies:
@@ -100,9 +100,13 @@ class RasaChannel:
         return replies
 
 
-def _failure(item: Dict[str, Any]) -> Any:
+def _failure(item: Dict[str, Any]) -> Optional[List[Any]]:
+    """The failed steps a message of the REST channel reports, or None for an ordinary message."""
     custom = item.get("custom")
-    return custom.get(FAILURE_KEY) if isinstance(custom, dict) else None
+    if not isinstance(custom, dict) or FAILURE_KEY not in custom:
+        return None
+    steps = custom[FAILURE_KEY]
+    return steps if isinstance(steps, list) else [steps]
 
 
 def _describe(error: Exception) -> str:
