@@ -111,7 +111,7 @@ class ConversationRouter:
                     BotReply(
                         text=say("bot_unavailable", received.lang),
                         buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
-                    )
+                    ),
                 ]
         return await run_in_threadpool(self._record_replies, received, replies)
 
@@ -174,7 +174,7 @@ class ConversationRouter:
         a payload is an intent for Rasa, so one never offered would let anyone
         trigger any intent (a fake urgent case with `/crisis`)."""
         offered: Dict[str, str] = {}
-        for row in reversed(conversations.messages_after(db_session=db_session, conversation_id=conversation_id)):
+        for row in conversations.latest_messages(db_session=db_session, conversation_id=conversation_id):
             if row.sender == "user":
                 break
             for button in row.buttons or []:

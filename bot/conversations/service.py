@@ -74,6 +74,17 @@ def messages_after(*, db_session: Session, conversation_id: str, after: int = 0,
     return list(db_session.execute(query).scalars())
 
 
+def latest_messages(*, db_session: Session, conversation_id: str, limit: int = 50) -> List[MessageRow]:
+    """The conversation's last `limit` messages, newest first (however long it is)."""
+    query = (
+        select(MessageRow)
+        .where(MessageRow.conversation_id == conversation_id)
+        .order_by(MessageRow.id.desc())
+        .limit(limit)
+    )
+    return list(db_session.execute(query).scalars())
+
+
 def set_owner(*, db_session: Session, conversation_id: str, owner: str, expected: Optional[str] = None) -> bool:
     """Change who owns the conversation; with `expected`, only if it still has
     that owner (a conditional update, so two replicas cannot both win)."""

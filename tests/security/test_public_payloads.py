@@ -104,3 +104,20 @@ def test_the_websocket_applies_the_same_rule(app, rasa):
                     break
             assert event["status"] == 422
     assert rasa.received == [] and cases(app) == []
+
+
+def test_the_latest_turn_counts_however_long_the_conversation(app, http, rasa):
+    """Offered buttons are read from the newest messages, not the first page of them."""
+    from bot.conversations import service as conversations
+
+    conversation = start(http)["id"]
+    with session_scope(app.state.session_factory) as db_session:
+        row = conversations.get(db_session=db_session, conversation_id=conversation)
+        for n in range(300):
+            conversations.add_message(db_session=db_session, conversation=row, sender="user", text=f"question {n}")
+            conversations.add_message(db_session=db_session, conversation=row, sender="bot", text=f"answer {n}")
+        buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+        conversations.add_message(db_session=db_session, conversation=row, sender="bot", text="OK?", buttons=buttons)
+    assert send(http, conversation, payload="/affirm").status_code == 200
+    assert send(http, conversation, payload="/birth").status_code == 422  # the welcome is long gone
+    assert rasa.messages() == ["/affirm"]
