@@ -28,6 +28,10 @@ COMPLEX_CASE = "complex_case"
 REQUEST_HUMAN_INTENT = "request_human"
 CRISIS_INTENT = "crisis"
 
+# asking for a person: English and French lists (complex_cases.yml)
+PERSON_KEYS = ("asks_for_person", "asks_for_person_fr")
+PERSON_UNLESS_KEYS = ("asks_for_person_unless", "asks_for_person_unless_fr")
+
 Entities = Union[Mapping[str, Any], Iterable[Mapping[str, Any]], None]
 
 
@@ -83,6 +87,11 @@ def _places_outside_ontario() -> str:
     return "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True) if len(p) > 2)
 
 
+def _text(entry: Any) -> str:
+    """A pattern entry: a string, or {pattern, fires, quiet} with the examples it must and must not match."""
+    return str(entry["pattern"]) if isinstance(entry, Mapping) else str(entry)
+
+
 def _compile(pattern: str) -> re.Pattern:
     if PLACES_OUTSIDE in pattern:
         pattern = pattern.replace(PLACES_OUTSIDE, _places_outside_ontario())
@@ -107,8 +116,8 @@ def load_config(path: Path = CASES_PATH) -> _Config:
     )
     return _Config(
         cases=cases,
-        person_requests=tuple(_compile(p) for p in data.get("asks_for_person") or []),
-        person_requests_unless=tuple(_compile(p) for p in data.get("asks_for_person_unless") or []),
+        person_requests=tuple(_compile(_text(p)) for key in PERSON_KEYS for p in data.get(key) or []),
+        person_requests_unless=tuple(_compile(_text(p)) for key in PERSON_UNLESS_KEYS for p in data.get(key) or []),
         not_understood_after=int(settings.get("not_understood_after", 2)),
         priority_queue=str(settings.get("priority_queue", "priority")),
         default_queue=str(settings.get("default_queue", "general")),
