@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from bot.conversations import service as conversations
 from bot.conversations.messages import say
 from bot.conversations.models import ConversationStart, IncomingMessage, Message
 from bot.conversations.router import ConversationRouter, MessageRejected
-from bot.web.client_address import client_address
-from bot.web.rate_limit import Limit, retry_after_header
+from bot.web.rate_limit import TooManyRequests, check_rate
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session, session_scope
 
@@ -26,36 +26,11 @@ POLL_SECONDS = 0.7
 MAX_SEQ = 2**63 - 1  # message ids are SQL BIGINTs: a larger `after` is no sequence number
 
 
-class TooManyRequests(Exception):
-    def __init__(self, wait: float) -> None:
-        super().__init__("Too many requests from here right now. Please wait a little and try again.")
-        self.retry_after = retry_after_header(wait)
-
-
-def _limits(settings, kind: str, client: str) -> List[Limit]:  # type: ignore[no-untyped-def]
-    """Per client and overall, for `kind` "conversations" or "messages"."""
-    window = settings.rate_window_seconds
-    return [
-        Limit(f"{kind}:client:{client}", getattr(settings, f"rate_{kind}_per_client"), window),
-        Limit(f"{kind}:total", getattr(settings, f"rate_{kind}_total"), window),
-    ]
-
-
-def check_rate(connection, kind: str) -> None:  # type: ignore[no-untyped-def]
-    """Count one request of `kind` from this connection's client; raise
-    TooManyRequests when it is over a limit (nothing is recorded then)."""
-    settings = connection.app.state.settings
-    client = client_address(connection, settings.trusted_proxies)
-    wait = connection.app.state.rate_limiter.acquire(_limits(settings, kind, client))
-    if wait > 0:
-        raise TooManyRequests(wait)
-
-
 def _too_many(error: TooManyRequests) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": error.retry_after})
 
 
-def origin_allowed(connection, origins: List[str]) -> bool:  # type: ignore[no-untyped-def]
+def origin_allowed(connection: HTTPConnection, origins: List[str]) -> bool:
     """ONEWINDOW_CHAT_ORIGINS for the WebSocket, as CORS applies it to HTTP:
     "*" lets any page in, else only those origins and this host itself. A client
     that sends no Origin is not a browser page, which is what the check protects."""

@@ -14,7 +14,11 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, Protocol, Tuple
+from typing import Callable, Dict, Iterable, List, Protocol, Tuple
+
+from starlette.requests import HTTPConnection
+
+from bot.web.client_address import client_address
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,32 @@ class MemoryRateLimiter:
 def retry_after_header(wait: float) -> str:
     """Retry-After in whole seconds, never 0 (0 would invite an immediate retry)."""
     return str(max(1, math.ceil(wait)))
+
+
+class TooManyRequests(Exception):
+    """Over a limit: answer 429 with Retry-After (`retry_after`, whole seconds)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__("Too many requests from here right now. Please wait a little and try again.")
+        self.retry_after = retry_after_header(wait)
+
+
+def public_limits(settings, kind: str, client: str) -> List[Limit]:  # type: ignore[no-untyped-def]
+    """Per client and overall for `kind`, read from ONEWINDOW_RATE_<KIND>_PER_CLIENT
+    and ONEWINDOW_RATE_<KIND>_TOTAL over ONEWINDOW_RATE_WINDOW_SECONDS."""
+    window = settings.rate_window_seconds
+    return [
+        Limit(f"{kind}:client:{client}", getattr(settings, f"rate_{kind}_per_client"), window),
+        Limit(f"{kind}:total", getattr(settings, f"rate_{kind}_total"), window),
+    ]
+
+
+def check_rate(connection: HTTPConnection, kind: str) -> None:
+    """Count one `kind` request ("conversations", "messages") from this HTTP or
+    WebSocket connection's client against the app's limiter; raise
+    TooManyRequests when over a limit (then nothing is counted)."""
+    settings = connection.app.state.settings
+    client = client_address(connection, settings.trusted_proxies)
+    wait = connection.app.state.rate_limiter.acquire(public_limits(settings, kind, client))
+    if wait > 0:
+        raise TooManyRequests(wait)
