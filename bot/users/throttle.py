@@ -24,12 +24,13 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.users.models import SignInAttemptRow, utcnow
 
 WINDOW = dt.timedelta(minutes=15)
+KEEP = dt.timedelta(days=1)
 BASE_DELAY = dt.timedelta(seconds=30)
 FREE_PER_ACCOUNT_AND_CLIENT = 5
 FREE_PER_CLIENT = 30
@@ -93,8 +94,14 @@ def _wait(db_session: Session, now: dt.datetime, free: int, *where) -> int:  # t
     return max(0, math.ceil(remaining))
 
 
-def record(db_session: Session, username: str, client: Client, succeeded: bool) -> None:
-    db_session.add(SignInAttemptRow(username=username, client=client.key, succeeded=succeeded, at=utcnow()))
+def record(
+    db_session: Session, username: str, client: Client, succeeded: bool, now: Optional[dt.datetime] = None
+) -> None:
+    """Count an attempt, and forget those older than KEEP (only the last WINDOW
+    counts; a day is kept to look into an attack), so a flood cannot grow the table."""
+    now = now or utcnow()
+    db_session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at < now - KEEP))
+    db_session.add(SignInAttemptRow(username=username, client=client.key, succeeded=succeeded, at=now))
     db_session.flush()
 
 

@@ -77,3 +77,11 @@ def test_an_ipv6_host_is_one_client_across_its_64():
     assert one == other and one.key == "2001:db8:1:2::/64"
     assert throttle.Client.of("2001:db8:1:3::1") != one
     assert throttle.Client.of("192.0.2.7").key == "192.0.2.7" and not throttle.Client.of("192.0.2.7").known
+
+
+def test_attempts_older_than_a_day_are_forgotten_as_new_ones_come(session):
+    from sqlalchemy import func, select
+
+    fail(session, STRANGER, 50, start=T0 - throttle.KEEP - dt.timedelta(hours=1))
+    throttle.record(session, "ana", STRANGER, False, now=T0)
+    assert session.execute(select(func.count()).select_from(SignInAttemptRow)).scalar_one() == 1
