@@ -1,5 +1,6 @@
 """Dates in what people write: "2024-03-15", "March 15, 2024", "15 March", "yesterday",
-"two weeks ago", "last Tuesday".
+"two weeks ago", "last Tuesday"; in French too ("hier", "avant-hier", "il y a 3 jours",
+"la semaine passée", "mardi passé", "le 1er mars", "le 12").
 
 Used for answers to a date question (bot/assistant/answers.py) and for dates said
 in passing ("my dad died on March 3rd", see fact_matcher.py). Relative dates are
@@ -56,17 +57,46 @@ _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?", re.IGNORECASE)
 _DAY_MONTH = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?![a-z])(?:,?\s+(\d{4})\b)?", re.IGNORECASE
+    r"\b(\d{1,2})(?:st|nd|rd|th|er)?\s+(?:of\s+)?" + _MONTH + r"(?![a-z])(?:,?\s+(\d{4})\b)?", re.IGNORECASE
 )
 _AGO = re.compile(r"\b(\d{1,3}|a|an|one|two|three|four|five|six)\s+(day|days|week|weeks)\s+ago\b", re.IGNORECASE)
 _LAST_WEEKDAY = re.compile(r"\b(?:last|this past|past)\s+" + _WEEKDAY, re.IGNORECASE)
 _NEXT_WEEKDAY = re.compile(r"\b(?:next|this coming|coming)\s+" + _WEEKDAY, re.IGNORECASE)
 _BARE_WEEKDAY = re.compile(r"\b(?:on\s+)?" + _WEEKDAY, re.IGNORECASE)
 _ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
-_TODAY = re.compile(r"\btoday\b|\baujourd'hui\b", re.IGNORECASE)
+_TODAY = re.compile(r"\btoday\b|\baujourd['’ ]?hui\b", re.IGNORECASE)
 _YESTERDAY = re.compile(r"\byesterday\b|\bhier\b", re.IGNORECASE)
 _TOMORROW = re.compile(r"\btomorrow\b|\bdemain\b", re.IGNORECASE)
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# French (accents optional: people type both)
+_FR_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+}
+_FR_AGO = re.compile(
+    r"\b(?:il\s+y\s+a|y\s+a|y['’]a|ya|ça\s+fait|ca\s+fait)\s+(\d{1,3}|" + "|".join(_FR_NUMBERS) + r")\s+"
+    r"(jours?|semaines?)\b",
+    re.IGNORECASE,
+)
+_FR_BEFORE_YESTERDAY = re.compile(r"\bavant[- ]hier\b", re.IGNORECASE)
+_FR_AFTER_TOMORROW = re.compile(r"\bapr[èe]s[- ]demain\b", re.IGNORECASE)
+_FR_LAST_WEEK = re.compile(r"\b(?:la\s+)?semaine\s+(?:pass[ée]e|derni[èe]re)\b", re.IGNORECASE)
+_FR_LAST_WEEKDAY = re.compile(_WEEKDAY + r"\s+(?:pass[ée]|dernier)\b", re.IGNORECASE)
+_FR_NEXT_WEEKDAY = re.compile(_WEEKDAY + r"\s+(?:prochain|qui\s+vient)\b", re.IGNORECASE)
+# "le 12": a day of the month (not a time, an age, an amount, an address number or a date with a month)
+_FR_DAY = re.compile(
+    r"\b(?:le|du)\s+(\d{1,2})(?:er)?\b(?!\s*(?:h\b|heures?|ans?\b|mois|%|\$|[/:.,-]\d|rue|avenue|chemin|boul))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -148,8 +178,14 @@ def _readers(today: dt.date, past: bool) -> List[tuple]:
         amount = _WORDS.get(m.group(1).lower()) or int(m.group(1))
         return today - dt.timedelta(days=amount * (7 if m.group(2).lower().startswith("week") else 1))
 
+    def ago_fr(m: re.Match) -> dt.date:
+        amount = _FR_NUMBERS.get(m.group(1).lower()) or int(m.group(1))
+        return today - dt.timedelta(days=amount * (7 if m.group(2).lower().startswith("semaine") else 1))
+
     readers: List[tuple] = [
         (_TODAY, lambda m: today),
+        (_FR_BEFORE_YESTERDAY, lambda m: today - dt.timedelta(days=2)),  # before "hier" inside it
+        (_FR_AFTER_TOMORROW, lambda m: today + dt.timedelta(days=2)),
         (_YESTERDAY, lambda m: today - dt.timedelta(days=1)),
         (_TOMORROW, lambda m: today + dt.timedelta(days=1)),
         (_ISO, lambda m: _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))),
@@ -157,9 +193,14 @@ def _readers(today: dt.date, past: bool) -> List[tuple]:
         (_DAY_MONTH, day_month),
         (_NUMERIC, _numeric),
         (_AGO, ago),
+        (_FR_AGO, ago_fr),
+        (_FR_LAST_WEEK, lambda m: today - dt.timedelta(days=7)),  # as "il y a une semaine"
         (_ORDINAL_DAY, lambda m: _day_of_month(int(m.group(1)), today, past)),
+        (_FR_DAY, lambda m: _day_of_month(int(m.group(1)), today, past)),
         (_LAST_WEEKDAY, lambda m: _weekday(m.group(1), today, forward=False)),
+        (_FR_LAST_WEEKDAY, lambda m: _weekday(m.group(1), today, forward=False)),
         (_NEXT_WEEKDAY, lambda m: _weekday(m.group(1), today, forward=True)),
+        (_FR_NEXT_WEEKDAY, lambda m: _weekday(m.group(1), today, forward=True)),
     ]
     if past:  # "born Tuesday": a bare weekday is only clear when the date must be in the past
         readers.append((_BARE_WEEKDAY, lambda m: _weekday(m.group(1), today, forward=False)))
