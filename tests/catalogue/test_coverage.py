@@ -1,6 +1,8 @@
 """The official checklists as data: every item covered by catalogue entries or
 left out with a recorded reason, and at least 90% covered per life event."""
 
+import re
+
 import pytest
 import yaml
 from support import SEED_DIR
@@ -108,3 +110,25 @@ def test_malformed_items_are_named(item, message):
     data = {"sources": {"X": {"url": "https://www.ontario.ca/x"}}, "life_events": {"birth": [item]}}
     _, problems = parse_checklists(data)
     assert any(message in problem for problem in problems), problems
+
+
+def test_the_cli_prints_the_table_and_fails_on_a_missing_item(tmp_path, seed_catalogue):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, ["catalogue", "coverage", str(SEED_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "| life event | official items | covered |" in result.output and "| After a death | 31 |" in result.output
+    assert re.search(r"^French: \d+ of \d+ services have a French name and summary", result.output, re.M)
+
+    folder = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, folder)
+    data = yaml.safe_load((folder / "official_checklists.yml").read_text())
+    del data["life_events"]["birth"][0]["covered_by"]
+    (folder / "official_checklists.yml").write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(app, ["catalogue", "coverage", str(folder)])
+    assert result.exit_code == 1
+    assert "open: birth/birth-register (missing)" in result.output
