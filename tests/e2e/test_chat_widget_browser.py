@@ -15,9 +15,11 @@ def serious_violations(page):
 
 def bot_turn_done(page, count):
     """Wait until the log holds more than `count` messages and the assistant is not typing."""
-    page.wait_for_function(f"document.querySelectorAll('.ow-log .ow-msg').length > {count}", timeout=90_000)
+    # Functions, not expressions: Playwright evaluates an expression with eval(), which the page's CSP refuses.
+    page.wait_for_function("(n) => document.querySelectorAll('.ow-log .ow-msg').length > n", arg=count, timeout=90_000)
     page.wait_for_function(
-        "document.querySelector('.ow-typing') === null || document.querySelector('.ow-typing').hidden", timeout=90_000
+        "() => document.querySelector('.ow-typing') === null || document.querySelector('.ow-typing').hidden",
+        timeout=90_000,
     )
 
 
@@ -47,14 +49,14 @@ def test_greeting_to_bundle_to_handoff(stack, chromium, tmp_path, width, height)
     expect(page.locator(".ow-bundle").last).to_contain_text("Newborn Registration Service")
     page.screenshot(path=str(shots / f"chat-bundle-{width}.png"), full_page=True)
     assert serious_violations(page) == []
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.wait_for_function("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     # Typed text, then "Talk to a person" -> consent -> queued.
     before = page.locator(".ow-log .ow-msg").count()
     page.locator(".ow-human").click()
     bot_turn_done(page, before)
     page.get_by_role("button", name="Yes, connect me").click()
-    page.wait_for_function("document.querySelector('.ow-owner').textContent.length > 0", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.ow-owner').textContent.length > 0", timeout=60_000)
     page.wait_for_selector("text=case number is OW-", timeout=60_000)
     page.screenshot(path=str(shots / f"chat-handoff-{width}.png"), full_page=True)
     assert serious_violations(page) == []
@@ -68,10 +70,10 @@ def test_keyboard_only_and_reload_keeps_the_conversation(stack, chromium):
     page.locator(".ow-input").focus()
     page.keyboard.type("we just moved to Ottawa from Calgary")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('.ow-log .ow-msg--bot').length >= 2", timeout=90_000)
+    page.wait_for_function("() => document.querySelectorAll('.ow-log .ow-msg--bot').length >= 2", timeout=90_000)
     expect(page.locator(".ow-input")).to_be_focused()
     seen = page.locator(".ow-log .ow-msg").count()
     page.reload()
-    page.wait_for_function(f"document.querySelectorAll('.ow-log .ow-msg').length >= {seen}", timeout=30_000)
+    page.wait_for_function("(n) => document.querySelectorAll('.ow-log .ow-msg').length >= n", arg=seen, timeout=30_000)
     expect(page.locator(".ow-log")).to_contain_text("moved to Ottawa from Calgary")
     page.close()
