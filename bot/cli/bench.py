@@ -31,7 +31,7 @@ def bench(
     results["redaction"] = benchmarks.redaction_bench()
     typer.echo(f"Redaction: {results['redaction']}")
     if not skip_triage:
-        cases = yaml.safe_load((ROOT / "tests" / "nlu_heldout" / "cases.yml").read_text())["cases"]
+        cases = yaml.safe_load((ROOT / "tests" / "recognition" / "heldout" / "cases.yml").read_text())["cases"]
         texts = [case["text"] for case in cases][:triage_messages]
         results["triage"] = benchmarks.triage_bench(parser(local=True), snapshot(), texts)
         typer.echo(f"Triage vs bare NLU parse (ms): {results['triage']}")

@@ -2,9 +2,9 @@
 like `onewindow eval`, on labelled sets that were never trained on
 (tests/triage/test_test_sets_stay_unseen.py keeps near copies out of data/nlu):
 
-- tests/nlu_heldout/cases.yml, written with the training data and harder; its
+- tests/recognition/heldout/cases.yml, written with the training data and harder; its
   failures guided later cues and training data, so it is a development set;
-- tests/nlu_blind*/cases.yml, each written by someone who never saw the
+- tests/recognition/blind*/cases.yml, each written by someone who never saw the
   training data, the cues or the other sets. Their first-look scores are in
   the README and in each set's first_look.txt; fixes followed each first look.
 
@@ -28,18 +28,18 @@ from onewindow_catalogue.snapshot import CatalogueSnapshot
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = {"event_exact_match": 0.95, "urgent_recall": 1.0, "misrouted_rate": 0.05}
-# Sets that do not meet the targets yet, held to the floor they were measured at until they do. (nlu_heldout,
-# nlu_blind6, nlu_blind9 and nlu_blind13 were here before, until the fixes in general terms that followed their looks.)
+# Sets that do not meet the targets yet, held to the floor they were measured at until they do. (heldout,
+# blind6, blind9 and blind13 were here before, until the fixes in general terms that followed their looks.)
 BELOW_TARGET: Dict[str, Dict[str, float]] = {}
 FLOORS = {
-    path.parent.name: BELOW_TARGET.get(path.parent.name, TARGETS) for path in sorted(ROOT.glob("tests/nlu_*/cases.yml"))
+    path.parent.name: BELOW_TARGET.get(path.parent.name, TARGETS) for path in sorted(ROOT.glob("tests/recognition/*/cases.yml"))
 }
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
 def scored(request, stack):
     snapshot = CatalogueSnapshot.build(read_catalogue(ROOT / "catalogue" / "seed"))
-    cases = load_cases(ROOT / "tests" / request.param / "cases.yml", snapshot)
+    cases = load_cases(ROOT / "tests" / "recognition" / request.param / "cases.yml", snapshot)
     parser = RasaServerParser(stack["rasa"], stack["token"])
     results = []
     for case in cases:

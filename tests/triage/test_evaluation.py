@@ -93,7 +93,7 @@ def test_absent_means_false_and_null_means_either(tmp_path, seed_snapshot):
 def test_heldout_file_is_well_formed(seed_snapshot):
     from pathlib import Path
 
-    cases = load_cases(Path(__file__).resolve().parents[1] / "nlu_heldout" / "cases.yml", seed_snapshot)
+    cases = load_cases(Path(__file__).resolve().parents[1] / "recognition" / "heldout" / "cases.yml", seed_snapshot)
     assert len(cases) >= 150
 
 

@@ -1,6 +1,6 @@
 """The labelled test sets measure recognition only while nothing like them is trained on.
 
-Every case of tests/nlu_* is compared with every training example in data/nlu:
+Every case of tests/recognition/*/ is compared with every training example in data/nlu:
 no exact copy (beyond greetings of a word or two) and no near copy (three
 quarters of the words shared)."""
 
@@ -62,7 +62,7 @@ def near_copies(mine: Set[str]) -> Iterator[Tuple[str, str]]:
 
 
 def test_there_are_test_sets():
-    assert {p.parent.name for p in TEST_SETS} >= {"nlu_heldout", "nlu_blind"}
+    assert {p.parent.name for p in TEST_SETS} >= {"heldout", "blind"}
 
 
 def test_a_near_copy_is_found():
