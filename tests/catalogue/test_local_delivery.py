@@ -124,3 +124,14 @@ def test_every_seed_municipality_gets_each_general_service_once(seed_snapshot):
         listed = set(ids(bundle))
         for general in seed_snapshot.local.general.values():
             assert not (general.id in listed and listed & set(general.overridden_by)), (place, general.id)
+
+
+def test_all_444_municipalities_get_a_named_deliverer_for_every_general_service(seed_snapshot):
+    facts = {"sells_food": True, "renovating_premises": True}
+    generals = set(seed_snapshot.local.general)
+    for municipality in seed_snapshot.municipalities.by_name.values():
+        bundle = build_bundle(seed_snapshot, ["new_business"], {**facts, "municipality": municipality.name})
+        for service in bundle["services"]:
+            if service["id"] in generals:
+                delivered = service["delivered_by"]
+                assert delivered["name"] and (delivered["url"] or delivered["note"]), (municipality.name, service["id"])
