@@ -41,6 +41,15 @@ _ASK = {
     "en": "Tell us the municipality to see who delivers this service; until then, contact {name}.",
     "fr": "Indiquez la municipalité pour savoir qui offre ce service; d'ici là, communiquez avec {name}.",
 }
+_OFFICE_SERVING = {
+    "en": "Ontario Works office serving {name}",
+    "fr": "Bureau d'Ontario au travail desservant {name}",
+}
+_OFFICE_UNKNOWN = {
+    "en": "Which office serves {name} is not in our data: see the official page, or ask the municipality.",
+    "fr": "Le bureau qui dessert {name} ne figure pas dans nos données : consultez la page officielle ou "
+    "renseignez-vous auprès de la municipalité.",
+}
 _HEALTH_UNIT = {
     "en": "{name} (names changed when some units merged: the locator page gives the current unit).",
     "fr": "{name} (certains bureaux ont fusionné : la page de recherche donne le bureau actuel).",
@@ -70,6 +79,7 @@ class LocalDelivery:
     health_units: List[HealthUnit] = field(default_factory=list)
     locator_url: Optional[str] = None
     pages: Dict[Tuple[str, Optional[str]], str] = field(default_factory=dict)
+    service_managers: FrozenSet[str] = frozenset()  # municipalities known to run Ontario Works themselves
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> LocalDelivery:
@@ -95,7 +105,8 @@ class LocalDelivery:
             for unit in data.get("public_health_units") or []
         ]
         pages = {(str(page["municipality"]), page.get("service")): str(page["url"]) for page in data.get("pages") or []}
-        return cls(general, units, (data.get("locator") or {}).get("url"), pages)
+        managers = frozenset(str(name) for name in data.get("service_managers") or ())
+        return cls(general, units, (data.get("locator") or {}).get("url"), pages, managers)
 
     def overridden(self, general_id: str) -> Tuple[str, ...]:
         spec = self.general.get(general_id)
@@ -146,12 +157,25 @@ class LocalDelivery:
                 "note": localise(_HEALTH_UNIT, lang).format(name=name),
             }
         body = municipality.name
-        if spec.delivered_by == "service_manager" and municipality.tier == "lower-tier" and municipality.region:
-            body = municipality.region
+        if spec.delivered_by == "service_manager":
+            return self._service_manager(service_id, municipality, lang)
         url = self.pages.get((municipality.name, service_id)) or self.pages.get((body, service_id))
         url = url or self.pages.get((body, None))
         note = None if url else localise(_CONTACT, lang).format(name=body)
         return {"name": body, "url": url, "page_known": url is not None, "note": note}
+
+    def _service_manager(self, service_id: str, municipality: Municipality, lang: str) -> Dict[str, Any]:
+        """Ontario Works is run by service managers that are often neither the
+        municipality nor its county (a county's may be a nearby city): name one
+        only where the data says which, else the office that serves the place."""
+        for body in (municipality.region if municipality.tier == "lower-tier" else None, municipality.name):
+            if body and body in self.service_managers:
+                url = self.pages.get((body, service_id)) or self.pages.get((body, None))
+                note = None if url else localise(_CONTACT, lang).format(name=body)
+                return {"name": body, "url": url, "page_known": url is not None, "note": note}
+        name = localise(_OFFICE_SERVING, lang).format(name=municipality.name)
+        note = localise(_OFFICE_UNKNOWN, lang).format(name=municipality.name)
+        return {"name": name, "url": None, "page_known": False, "note": note}
 
     def problems(self, service_ids: Mapping[str, Any], directory: MunicipalityDirectory) -> List[Tuple[str, str]]:
         """(where, message) for every reference that does not resolve: unknown
@@ -172,6 +196,9 @@ class LocalDelivery:
             for name in unit.regions:
                 if name not in directory:
                     found.append((f"public_health_units.{unit.id}.regions", f"unknown municipality '{name}'"))
+        for name in self.service_managers:
+            if name not in directory:
+                found.append(("service_managers", f"unknown municipality '{name}'"))
         for municipality, _service in self.pages:
             if municipality not in directory:
                 found.append(("pages", f"unknown municipality '{municipality}'"))

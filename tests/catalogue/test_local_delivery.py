@@ -135,3 +135,17 @@ def test_all_444_municipalities_get_a_named_deliverer_for_every_general_service(
             if service["id"] in generals:
                 delivered = service["delivered_by"]
                 assert delivered["name"] and (delivered["url"] or delivered["note"]), (municipality.name, service["id"])
+
+
+def test_ontario_works_is_named_only_where_the_data_says_who_runs_it(seed_snapshot):
+    """A county's Ontario Works office is often a nearby city's: no guess, an honest 'which office' note."""
+
+    def funeral_help(place):
+        facts = parse_facts(seed_snapshot, {"municipality": place, "estate_lacks_funds": "yes"})
+        bundle = build_bundle(seed_snapshot, ["bereavement"], facts)
+        return next(s for s in bundle["services"] if s["id"] == "mun-funeral-assistance")["delivered_by"]
+
+    assert funeral_help("Oakville")["name"] == "Regional Municipality of Halton"
+    county = funeral_help("Strathroy-Caradoc")
+    assert "County of Middlesex" not in county["name"] and county["url"] is None
+    assert "not in our data" in county["note"]
