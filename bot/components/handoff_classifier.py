@@ -14,7 +14,10 @@ decisions from the training data with two logistic regressions:
 Features are its own TF-IDF word 1-2-grams and character 2-5-grams (sublinear term frequency),
 fitted on the training texts, not the pipeline's CountVectorsFeaturizers: on the development sets
 the raw counts found 54 of 93 urgent cases at the precision TF-IDF reached with 87 (measured when
-this component was written). Trained by `rasa train` like any component and stored in the model.
+this component was written). With `sentence_embeddings` > 0, the pretrained encoder's sentence vector
+(bot/components/encoder.py), times that weight, stands beside them: a crisis or a complex case told in
+words no example used, or in French, still lands near the examples that mean the same.
+Trained by `rasa train` like any component and stored in the model.
 
 It writes `handoff_signals` to the parse: {urgent, urgent_confidence, reason, reason_confidence}.
 `urgent` and `reason` are set only when the probability clears the component's threshold
@@ -58,6 +61,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
+from bot.components.encoder import EncoderFeatures
 from bot.components.shared import renormalised, set_ranking, user_text
 from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
@@ -76,6 +80,7 @@ FINGERPRINTED = (
     Path(__file__).resolve().parents[1] / "handoff" / "complex_cases.yml",
     Path(__file__).resolve().parents[1] / "handoff" / "rules.py",
     Path(__file__).with_name("fact_cues.yml"),
+    Path(__file__).with_name("encoder.py"),
 )
 
 
@@ -128,6 +133,8 @@ class HandoffClassifier(GraphComponent):
             "max_iter": 2000,
             "random_seed": 42,
             "request_confirm_below": 0.8,  # a request_human below this needs a confirmation
+            # weight of the pretrained sentence vector beside the TF-IDF features (0: TF-IDF only)
+            "sentence_embeddings": 0.0,
         }
 
     def __init__(
@@ -153,10 +160,14 @@ class HandoffClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     def _model(self) -> Pipeline:
-        features = make_union(
+        parts = [
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True, min_df=2),
-        )
+        ]
+        weight = float(self.component_config.get("sentence_embeddings") or 0.0)
+        if weight > 0:
+            parts.append(EncoderFeatures(weight))
+        features = make_union(*parts)
         regression = LogisticRegression(
             C=float(self.component_config["C"]),
             class_weight="balanced",
