@@ -20,26 +20,30 @@ def train(force: bool = typer.Option(False, help="train even if Rasa finds nothi
     import subprocess
     import time
 
+    from bot.components import reproducible
     from bot.processes import BIN, ROOT
 
-    command = [
-        str(BIN / "rasa"),
-        "train",
-        "--config",
-        "config.yml",
-        "--domain",
-        "domain.yml",
-        "--data",
-        "data",
-        "--out",
-        "models",
-        "--fixed-model-name",
-        "onewindow",
-    ]
+    # seeded, fixed threads, deterministic ops (README, "Reproducible training")
+    command = reproducible.command(
+        str(BIN / "python"),
+        [
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "onewindow",
+        ],
+    )
     if force:
         command.append("--force")
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT)
+    result = subprocess.run(command, cwd=ROOT, env=reproducible.environment())
     if result.returncode != 0:
         fail("Training failed; see the output above.", result.returncode)
     (ROOT / "models" / "onewindow.tar.gz").touch()
