@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     rate_conversations_total: int = Field(1200, description="new chats all clients together may start per window")
     rate_messages_per_client: int = Field(240, description="chat messages one client may send per window")
     rate_messages_total: int = Field(6000, description="chat messages all clients together may send per window")
+    catalogue_check_seconds: float = Field(
+        2.0, ge=0, description="how often each process re-reads the catalogue revision (a publish reaches it then)"
+    )
     api_docs_assets: Path | None = Field(
         None, description="a local swagger-ui-dist folder; /docs is served from it, and is off when unset"
     )
