@@ -116,3 +116,20 @@ def test_every_new_entry_is_bilingual_and_names_its_source(seed_catalogue):
                 service.id
             )
             assert service.source, service.id
+
+
+def test_every_citizen_facing_text_of_the_seed_is_in_french(seed_catalogue):
+    """Service owners may publish English first (it is listed for review); the project's own seed is bilingual."""
+    missing = []
+    for s in seed_catalogue.services:
+        texts = {"name": s.name, "summary": s.summary, "applies_when": s.applies_when.text, "notes": s.notes}
+        texts.update({"deadline": s.deadline.text if s.deadline else None, "fee": s.fee.text if s.fee else None})
+        texts["processing_time"] = s.processing_time
+        texts.update({f"documents.{i}": doc for i, doc in enumerate(s.documents)})
+        texts.update({f"channels.{i}.note": c.note for i, c in enumerate(s.channels)})
+        missing += [f"{s.id}:{field}" for field, text in texts.items() if text and not text.get("fr")]
+    for fact in seed_catalogue.facts:
+        labels = [v.label for v in fact.values]
+        missing += [f"fact {fact.id}" for text in [fact.question, fact.help, *labels] if text and not text.get("fr")]
+    missing += [f"organisation {o.id}" for o in seed_catalogue.organisations if not o.name.get("fr")]
+    assert missing == []
