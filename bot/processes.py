@@ -369,6 +369,8 @@ class Supervisor:
                 process.wait(timeout=5)
             if self.states.get(name) != "given up":
                 self._set_state(name, "stopped")
+        if self.running:
+            log.info("stopped %s", ", ".join(spec.title for spec in self.specs if spec.name in self.running))
         self.running.clear()
         if self._log_handler is not None:
             log.removeHandler(self._log_handler)
