@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import assistant, bench, catalogue, db, purge, triage, users
+from bot.cli import assistant, bench, catalogue, db, explain, purge, triage, users
 
 app = typer.Typer(help="OneWindow: life events to one bundle of government services.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Validate, import and export the service catalogue.", no_args_is_help=True)
@@ -36,6 +36,7 @@ app.command("status")(assistant.status)
 
 app.command("triage")(triage.triage_command)
 app.command("eval")(triage.eval_command)
+app.command("explain")(explain.explain_command)
 
 app.command("bench")(bench.bench)
 

@@ -53,6 +53,8 @@ from bot.components.shared import RuleComponent, renormalised, set_ranking, user
 from bot.safety import detect
 
 LIFE_EVENTS_KEY = "life_events"
+# DIET's ranking as it reached this component, before any rule changed it (`onewindow explain` shows it)
+MODEL_RANKING_KEY = "model_intent_ranking"
 CRISIS_INTENT = "crisis"
 
 
@@ -127,6 +129,7 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
     def _process_one(self, message: Message, text: str) -> None:
         intent = dict(message.get(INTENT) or {})
         ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or []]
+        message.set(MODEL_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
         top = str(intent.get(INTENT_NAME_KEY) or "")
         event_ranking, event_top = _for_events(ranking, intent, self.component_config.get("keep_intents") or [])
         decisions = decide(event_ranking, self.matcher.detect(text), event_top)
