@@ -153,3 +153,19 @@ def test_the_crisis_referral_is_in_french_with_911_and_988():
         assert "English" not in text and "call" not in text.lower().split()
     assert "français" in crisis_message("suicide", "fr")
     assert crisis_message("suicide", "en") != crisis_message("suicide", "fr")
+
+
+def test_a_wildcard_the_syntax_does_not_know_is_a_clear_error():
+    from bot.safety.detector import compile_pattern
+
+    with pytest.raises(ValueError, match=r"\*3"):
+        compile_pattern("veut *3 se tuer", {})
+    assert compile_pattern("veut * se tuer", {})
+
+
+def test_a_short_time_said_first_stays_with_its_clause_and_a_long_clause_stands_alone():
+    french = default_detector().by_language("fr")
+    assert french.sentences("l'an passé, j'ai voulu mourir") == [
+        ["le", "an", "passe", "je", "ai", "voulu", "mourir", "__end__"]
+    ]
+    assert len(french.sentences("mon père est mort l'an passé, je veux mourir")) == 2
