@@ -72,7 +72,16 @@ class Message(BaseModel):
 
 
 class ConversationStart(BaseModel):
-    lang: str = Field("en", regex="^(en|fr)$")
+    """`lang` chosen by the page; left out, the conversation starts in the browser's
+    Accept-Language (else English) and takes the language of the person's first clear words."""
+
+    lang: Optional[str] = Field(None, regex="^(en|fr)$")
+
+
+class LanguageChoice(BaseModel):
+    """The language the person picked from the page's menu, mid-conversation."""
+
+    lang: str = Field(..., regex="^(en|fr)$")
 
 
 class IncomingMessage(BaseModel):

@@ -26,6 +26,7 @@ from bot.conversations import service as conversations
 from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow, IncomingMessage, Message
 from bot.conversations.rasa_channel import BotReply, BotUnavailable, RasaChannel
+from bot.language import detect_language
 from bot.privacy import redact
 from bot.safety import detect
 from bot.settings import Settings
@@ -40,6 +41,8 @@ PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
 # Payloads the widget offers on every screen ("Talk to a person"), whatever the assistant said last.
 ALWAYS_OFFERED = frozenset({"/request_human"})
 YES_NO = frozenset({"/affirm", "/deny"})
+LANGUAGES = ("en", "fr")
+AWAITING_LANGUAGE = "language"  # conversation.awaiting: the page did not choose; the first clear words will
 
 
 class MessageRejected(ValueError):
@@ -77,9 +80,13 @@ class ConversationRouter:
         self.clock = clock  # read for staffed hours; tests pass a fixed one
 
     # --- starting -----------------------------------------------------------------
-    def start(self, lang: str = "en") -> Dict[str, Any]:
+    def start(self, lang: str = "en", detect_language: bool = False) -> Dict[str, Any]:
+        """A new conversation in `lang`. With `detect_language` (the page did not choose),
+        the person's first words that clearly are English or French set the language."""
         with session_scope(self.session_factory) as db_session:
             conversation = conversations.create(db_session=db_session, lang=lang)
+            if detect_language:
+                conversation.awaiting = AWAITING_LANGUAGE
             snapshot = self.snapshots.get(db_session)
             buttons = [
                 {"title": localise(event.title, lang) or event.id, "payload": f"/{event.id}"}
@@ -93,7 +100,36 @@ class ConversationRouter:
                 text=say("welcome", lang),
                 buttons=buttons,
             )
-            return {"id": conversation.id, "owner": conversation.owner, "messages": [Message.from_row(welcome)]}
+            return {
+                "id": conversation.id,
+                "owner": conversation.owner,
+                "lang": conversation.lang,
+                "messages": [Message.from_row(welcome)],
+            }
+
+    # --- language -------------------------------------------------------------------
+    def set_language(self, conversation_id: str, lang: str) -> Dict[str, Any]:
+        """The person chose a language (the page's menu): everything from now on is in it,
+        the assistant's answers too (the language goes to Rasa with every message)."""
+        if lang not in LANGUAGES:
+            raise MessageRejected(422, f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
+        with session_scope(self.session_factory) as db_session:
+            conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+            if conversation is None:
+                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+            if conversation.awaiting == AWAITING_LANGUAGE:
+                conversation.awaiting = None
+            created = []
+            if conversation.lang != lang:
+                conversation.lang = lang
+                row = conversations.add_message(
+                    db_session=db_session,
+                    conversation=conversation,
+                    sender="system",
+                    text=say("language_switched", lang),
+                )
+                created.append(Message.from_row(row))
+            return {"id": conversation.id, "owner": conversation.owner, "lang": conversation.lang, "messages": created}
 
     # --- receiving ----------------------------------------------------------------
     async def receive(self, conversation_id: str, incoming: IncomingMessage) -> Dict[str, Any]:
@@ -110,7 +146,7 @@ class ConversationRouter:
                     *error.partial,  # what the assistant said before it failed, then the way forward
                     BotReply(
                         text=say("bot_unavailable", received.lang),
-                        buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
+                        buttons=[{"title": say("talk_to_person", received.lang), "payload": "/request_human"}],
                     ),
                 ]
         return await run_in_threadpool(self._record_replies, received, replies)
@@ -134,6 +170,11 @@ class ConversationRouter:
                 raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
             if conversation.owner == "closed":
                 raise MessageRejected(409, "This conversation has ended. Start a new one to continue.")
+            if conversation.awaiting == AWAITING_LANGUAGE and text and not payload:
+                detected = detect_language(text)
+                if detected is not None:  # too short or mixed ("ok", "bonjour"): keep waiting
+                    conversation.lang = detected
+                    conversation.awaiting = None
             offered = self._offered(db_session, conversation_id)
             if payload and payload not in offered and payload not in ALWAYS_OFFERED:
                 raise MessageRejected(
@@ -272,7 +313,11 @@ class ConversationRouter:
                 )
                 if row.id in created
             ]
-            return {"owner": conversation.owner, "messages": [Message.from_row(row) for row in rows]}
+            return {
+                "owner": conversation.owner,
+                "lang": conversation.lang,
+                "messages": [Message.from_row(row) for row in rows],
+            }
 
     def _hand_over(self, db_session: Session, conversation: ConversationRow, handoff: Dict[str, Any]) -> List[int]:
         """Open the case the assistant asked for and take the conversation off the bot."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -15,8 +15,9 @@ from starlette.requests import HTTPConnection
 
 from bot.conversations import service as conversations
 from bot.conversations.messages import say
-from bot.conversations.models import ConversationStart, IncomingMessage, Message
+from bot.conversations.models import ConversationStart, IncomingMessage, LanguageChoice, Message
 from bot.conversations.router import ConversationRouter, MessageRejected
+from bot.web.i18n import LANG_PATTERN, request_language, widget_strings
 from bot.web.rate_limit import TooManyRequests, check_rate
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session, session_scope
@@ -47,21 +48,26 @@ def get_router(request: Request) -> ConversationRouter:
 
 
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
-def chat_page(request: Request, lang: str = Query("en", regex="^(en|fr)$")):
+def chat_page(request: Request, lang: Optional[str] = Query(None, regex=LANG_PATTERN)):
+    """`?lang=` is the person's choice (sent to the API as such); without it the page
+    opens in the browser's language and the conversation follows the first message."""
+    shown = request_language(request.headers, lang)
     return templates.TemplateResponse(
         request,
         "chat.html",
         {
-            "lang": lang,
+            "lang": shown,
+            "lang_chosen": lang is not None,
             "api_base": "",
-            "strings_url": f"/static/i18n/{lang}.json",
+            "strings_url": "/static/i18n/{lang}.json",
+            "strings": widget_strings(shown),
         },
     )
 
 
 @router.get("/", include_in_schema=False)
 def home(request: Request):
-    return chat_page(request, "en")
+    return chat_page(request, None)
 
 
 @router.post("/api/conversations", status_code=201, summary="Start a conversation with the assistant")
@@ -72,7 +78,21 @@ async def start_conversation(
         check_rate(request, "conversations")
     except TooManyRequests as error:
         return _too_many(error)
-    return await run_in_threadpool(chat.start, start.lang)
+    lang = start.lang or request_language(request.headers)
+    return await run_in_threadpool(chat.start, lang, start.lang is None)
+
+
+@router.post("/api/conversations/{conversation_id}/lang", summary="Switch the conversation's language")
+async def switch_language(
+    request: Request, conversation_id: str, choice: LanguageChoice, chat: ConversationRouter = Depends(get_router)
+):
+    try:
+        check_rate(request, "messages")
+        return await run_in_threadpool(chat.set_language, conversation_id, choice.lang)
+    except TooManyRequests as error:
+        return _too_many(error)
+    except MessageRejected as error:
+        return JSONResponse({"detail": str(error)}, status_code=error.status)
 
 
 @router.post("/api/conversations/{conversation_id}/messages", summary="Send a message (text or quick-reply payload)")
@@ -98,7 +118,7 @@ def list_messages(
     if conversation is None:
         raise HTTPException(404, "No such conversation: it may have ended. Start a new one.")
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id, after=after)
-    return {"owner": conversation.owner, "messages": [Message.from_row(row) for row in rows]}
+    return {"owner": conversation.owner, "lang": conversation.lang, "messages": [Message.from_row(row) for row in rows]}
 
 
 @router.get("/conversations/{conversation_id}/bundle", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,114 @@
+"""One small server-side i18n mechanism for every page and API answer.
+
+Texts live in bot/web/i18n/<lang>.yml (nested keys, read as dotted names), so
+a language is added as data. `t(key, lang)` falls back to English for a key a
+language lacks, so a page never shows a raw key. Templates call `t('print.title')`
+and read `lang` from their context (registered on the shared Jinja environment).
+
+The language of a request: an explicit `lang` (query or body) wins, then the
+Accept-Language header (RFC 9110 q-values), then English.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import yaml
+from jinja2 import pass_context
+
+from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+MESSAGES_DIR = Path(__file__).with_name("i18n")
+WIDGET_STRINGS_DIR = Path(__file__).with_name("static") / "i18n"
+LANG_PATTERN = "^(en|fr)$"
+
+
+def _flatten(node: Any, prefix: str = "") -> Dict[str, str]:
+    if not isinstance(node, dict):
+        return {prefix: str(node)}
+    flat: Dict[str, str] = {}
+    for key, value in node.items():
+        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+@cache
+def messages(lang: str) -> Dict[str, str]:
+    """The flat key -> text table of one language ({} for a language with no file)."""
+    path = MESSAGES_DIR / f"{lang}.yml"
+    if lang not in SUPPORTED_LANGUAGES or not path.exists():
+        return {}
+    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The text for `key` in `lang` (English if that language lacks it), placeholders filled."""
+    text = messages(lang).get(key)
+    if text is None:
+        text = messages(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        raise KeyError(f"bot/web/i18n/{DEFAULT_LANGUAGE}.yml has no {key!r}")
+    return text.format(**values) if values else text
+
+
+def supported(lang: Optional[str]) -> Optional[str]:
+    """`lang` if it is a supported language ("fr-CA" counts as "fr"), else None."""
+    if not lang:
+        return None
+    base = lang.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in SUPPORTED_LANGUAGES else None
+
+
+def from_accept_language(header: Optional[str]) -> Optional[str]:
+    """The supported language the browser prefers most (q-values honoured), or None."""
+    choices = []
+    for position, part in enumerate((header or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        quality = 1.0
+        for param in fields[1:]:
+            if param.lower().startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        lang = supported(fields[0])
+        if lang and quality > 0:
+            choices.append((-quality, position, lang))
+    return min(choices)[2] if choices else None
+
+
+def request_language(headers: Any, explicit: Optional[str] = None) -> str:
+    """The language to answer in: `explicit`, else Accept-Language, else English."""
+    return supported(explicit) or from_accept_language(headers.get("accept-language")) or DEFAULT_LANGUAGE
+
+
+@cache
+def widget_strings(lang: str) -> Dict[str, str]:
+    """The chat widget's catalogue (static/i18n/<lang>.json), for the page's no-JavaScript text."""
+    path = WIDGET_STRINGS_DIR / f"{supported(lang) or DEFAULT_LANGUAGE}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pass_context
+def _template_t(context: Any, key: str, **values: Any) -> str:
+    return t(key, context.get("lang") or DEFAULT_LANGUAGE, **values)
+
+
+def install(env: Any) -> None:
+    """Make `t(key, **values)` available to every template (language from the template's `lang`)."""
+    env.globals["t"] = _template_t
+
+
+__all__ = [
+    "LANG_PATTERN",
+    "from_accept_language",
+    "install",
+    "messages",
+    "request_language",
+    "supported",
+    "t",
+    "widget_strings",
+]
