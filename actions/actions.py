@@ -115,6 +115,22 @@ def _not_understood_streak(tracker: Tracker) -> int:
     return streak
 
 
+# -- language --------------------------------------------------------------------------------------
+
+
+class ActionSetLanguage(Action):
+    """The `lang` slot's mapping (domain.yml): run by Rasa before each turn is decided, so
+    the responses' French variations and every action see the conversation's language,
+    which the web app sends as metadata with each message (page choice, menu or detection)."""
+
+    def name(self) -> str:
+        return "action_set_language"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        lang = _lang(tracker)
+        return [] if tracker.get_slot("lang") == lang else [SlotSet("lang", lang)]
+
+
 # -- life events and questions ---------------------------------------------------------------------
 
 
