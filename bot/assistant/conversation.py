@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.assistant.messages import has, say
+from bot.assistant.text_language import mark_text_languages
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 
@@ -179,7 +180,8 @@ def fact_summary(snapshot: CatalogueSnapshot, changed: Sequence[Tuple[str, Any]]
 
 def bundle_for(snapshot: CatalogueSnapshot, state: State, today: Optional[dt.date] = None) -> Dict[str, Any]:
     events = [e for e in state.events if e in snapshot.life_events]
-    return build_bundle(snapshot, events, typed_facts(snapshot, state.facts), lang=state.lang, today=today)
+    bundle = build_bundle(snapshot, events, typed_facts(snapshot, state.facts), lang=state.lang, today=today)
+    return mark_text_languages(bundle, snapshot, state.lang)
 
 
 def open_questions(

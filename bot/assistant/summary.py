@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from bot.assistant.conversation import join_words
 from bot.assistant.messages import say
+from bot.assistant.text_language import is_fallback
 
 MAX_DOCUMENTS = 4
 
@@ -40,10 +41,11 @@ def _deadline(service: Mapping[str, Any], lang: str) -> Optional[str]:
 
 def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, str], lang: str) -> List[str]:
     organisation = (service.get("organisation") or {}).get("name")
+    name = service["name"] + (f" {say('english_only', lang)}" if is_fallback(service, lang) else "")
     if service.get("covered_by"):
         covering = names.get(service["covered_by"], service["covered_by"])
-        return [f"   - {service['name']}: {say('included_in', lang, name=covering)}"]
-    head = f"{number}. {service['name']}"
+        return [f"   - {name}: {say('included_in', lang, name=covering)}"]
+    head = f"{number}. {name}"
     if organisation:
         head += f" ({organisation})"
     lines = [head]
