@@ -80,7 +80,9 @@
       if (u && /[a-z]{2}\.json(\?.*)?$/.test(u)) return u.replace(/[a-z]{2}\.json(\?.*)?$/, l + '.json$1');
       return staticBase + 'i18n/' + l + '.json';
     };
-    return { api, lang, stringsUrl, cssUrl: staticBase + 'chat/onewindow-chat.css', storeKey: 'onewindow.chat:' + api };
+    // data-lang-chosen="false": the page only guessed (browser language): the server may follow the person's words.
+    const langChosen = ds.langChosen !== 'false' && LANGS.includes(ds.lang);
+    return { api, lang, langChosen, stringsUrl, cssUrl: staticBase + 'chat/onewindow-chat.css', storeKey: 'onewindow.chat:' + api };
   }
 
   /** sessionStorage can be disabled (privacy modes): then there is just no resume. */
@@ -120,6 +122,7 @@
       this.store = makeStore(cfg.storeKey);
       const saved = this.store.get().uiLang;
       this.lang = LANGS.includes(saved) ? saved : cfg.lang;
+      this.langChosen = LANGS.includes(saved) || cfg.langChosen;
       this.strings = {};
       this.resetState();
     }
@@ -180,7 +183,11 @@
       return fetchJson(this.cfg.stringsUrl(lang)).catch((e) => (lang === 'en' ? Promise.reject(e) : this.loadStrings('en')));
     }
 
-    async setLang(lang) {
+    /** Show the widget in `lang`. Chosen from the menu, the conversation switches too (the
+     *  assistant answers in it from now on); `fromServer`: the server already changed it
+     *  (it followed the language of the person's first message). */
+    async setLang(lang, fromServer) {
+      if (!LANGS.includes(lang)) return;
       try {
         this.strings = await this.loadStrings(lang);
         this.lang = lang;
@@ -188,6 +195,11 @@
         this.retranslate();
       } catch (e) { this.showError(this.t('error_strings')); }
       this.langSelect.value = this.lang;
+      if (fromServer) return;
+      this.langChosen = true;
+      if (!this.convId || this.owner === 'closed') return;
+      const r = await this.request('POST', this.path('/lang'), { lang: this.lang });
+      if (r && r.ok) this.applyBatch(r.data, true);
     }
 
     // ------------------------------------------------------------------ UI
@@ -527,6 +539,7 @@
       };
       const top = services.filter((s) => !coverer(s));
       const headingId = uid('bundle');
+      this.bundleLang = LANGS.includes(bundle.lang) ? bundle.lang : null;
       const section = h('section', { class: 'ow-bundle', attrs: { 'aria-labelledby': headingId } }, [
         this.tr(h('h3', { class: 'ow-bundle__title', attrs: { id: headingId } }), 'bundle_heading'),
       ]);
@@ -556,10 +569,14 @@
       const url = safeUrl(s.url);
       const name = String(s.name || s.id || '');
       const maybe = s.status === 'may_apply';
-      const li = h('li', { class: 'ow-service' + (maybe ? ' ow-service--maybe' : '') }, [
+      // Catalogue text missing in the conversation's language falls back to English: say so, never silently.
+      const textLang = LANGS.includes(s.text_lang) ? s.text_lang : null;
+      const fallback = textLang && textLang !== (this.bundleLang || this.lang);
+      const li = h('li', { class: 'ow-service' + (maybe ? ' ow-service--maybe' : '') + (fallback ? ' ow-service--fallback' : '') }, [
         h('p', { class: 'ow-service__head' }, [
           h('span', { class: 'ow-box', attrs: { 'aria-hidden': 'true' } }),
-          h('strong', { class: 'ow-service__name' }, [url ? this.newTabLink(name, url) : name]), ' ',
+          h('strong', { class: 'ow-service__name', attrs: { lang: fallback ? textLang : null } }, [url ? this.newTabLink(name, url) : name]), ' ',
+          fallback ? this.tr(h('span', { class: 'ow-fallback' }), 'only_in_' + textLang) : null, fallback ? ' ' : null,
           this.tr(h('span', { class: 'ow-badge ow-badge--' + (maybe ? 'maybe' : 'applies') }), maybe ? 'status_may_apply' : 'status_applies'),
         ]),
       ]);
@@ -640,6 +657,7 @@
         if (m.sender !== 'user' && this.log.childElementCount > before) { last = this.log.lastElementChild; this.hideTyping(); }
       }
       if (data.owner) this.setOwner(data.owner);
+      if (LANGS.includes(data.lang) && data.lang !== this.lang) this.setLang(data.lang, true);
       this.refreshReplies();
       if (msgs.length) this.scrollToEnd(last);
     }
@@ -653,7 +671,7 @@
       const saved = this.store.get();
       try {
         if (!fresh && saved.id && await this.resume(saved.id)) return;
-        const r = await this.request('POST', '/api/conversations', { lang: this.lang });
+        const r = await this.request('POST', '/api/conversations', this.langChosen ? { lang: this.lang } : {});
         if (!r || !r.ok || !r.data.id) throw new Error('could not create a conversation: ' + (r ? r.status : 'network'));
         this.convId = String(r.data.id);
         this.store.set({ id: this.convId });
