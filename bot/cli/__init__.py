@@ -18,6 +18,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
 db_app.command("init")(db.db_init)
+db_app.command("upgrade")(db.db_upgrade)
 
 users_app.command("add")(users.users_add)
 users_app.command("list")(users.users_list)

@@ -1,4 +1,4 @@
-"""`onewindow db`: create the tables, the first admin, and load the seed catalogue."""
+"""`onewindow db`: create or upgrade the tables (migrations), the first admin, and load the seed catalogue."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def db_init(
     from onewindow_catalogue.loading import read_catalogue
     from onewindow_catalogue.validation import CatalogueInvalid
 
+    _migrate()
     factory = session_factory()
     _ensure_first_admin(factory)
     with session_scope(factory) as session:
@@ -33,6 +34,37 @@ def db_init(
         revision = service.replace_all(db_session=session, catalogue=catalogue)
         record_versions(session, catalogue, "db init")
     typer.echo(f"Database ready; loaded {len(catalogue.services)} services (catalogue revision {revision}).")
+
+
+def db_upgrade(
+    revision: str = typer.Option("head", help="the schema revision to reach (Alembic's id; 'head' is the newest)"),
+) -> None:
+    """Bring the database's tables to the newest schema (Alembic migrations); nothing is lost."""
+    before, after = _migrate(revision)
+    if before == after:
+        typer.echo(f"Database schema up to date (revision {after}).")
+    else:
+        typer.echo(f"Database schema upgraded from {before or 'empty'} to revision {after}.")
+
+
+def _migrate(revision: str = "head") -> tuple:
+    """Run the migrations (bot/platform/migrate.py); a failure is a clear message, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.platform import migrate
+    from onewindow_catalogue.database import make_engine
+
+    engine = make_engine(get_settings().resolved_database_url())
+    try:
+        return migrate.upgrade(engine, revision)
+    except SQLAlchemyError as error:
+        fail(f"Could not upgrade the database schema: {str(error).splitlines()[0]}")
+    except Exception as error:  # Alembic's own errors: an unknown revision, a broken script
+        if type(error).__module__.startswith("alembic"):
+            fail(f"Could not upgrade the database schema: {error}")
+        raise
+    finally:
+        engine.dispose()
 
 
 def _ensure_first_admin(factory) -> None:  # type: ignore[no-untyped-def]
