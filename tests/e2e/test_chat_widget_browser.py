@@ -2,9 +2,10 @@
 conversation from greeting to bundle and to handoff, axe-core with no serious
 violations, screenshots at phone and desktop widths."""
 
+import httpx
 import pytest
 from playwright.sync_api import expect
-from support import axe_violations, screenshot_dir
+from support import axe_violations, screenshot_dir, wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
@@ -13,10 +14,40 @@ def serious_violations(page):
     return axe_violations(page, ["wcag2a", "wcag2aa", "wcag21aa"], impacts=("serious", "critical"))
 
 
-def bot_turn_done(page, count):
-    """Wait until the log holds more than `count` messages and the assistant is not typing."""
+def conversation_id(page) -> str:
+    """The conversation the widget keeps in sessionStorage (to resume after a reload)."""
+    return wait_until(
+        lambda: page.evaluate(
+            "() => Object.keys(sessionStorage).filter((k) => k.startsWith('onewindow.chat:'))"
+            ".map((k) => JSON.parse(sessionStorage.getItem(k)).id).find(Boolean)"
+        ),
+        "the widget to start a conversation",
+    )
+
+
+def server_messages(page, base: str) -> list:
+    response = httpx.get(f"{base}/api/conversations/{conversation_id(page)}/messages", timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+def bot_turn_done(page, base: str, before: int) -> None:
+    """Wait until the server holds the whole answer to the turn (more than `before`
+    messages, the last not the person's: the router writes a turn's answer in one
+    transaction) and the widget shows every one of them, however they arrived
+    (one HTTP reply or one WebSocket frame each)."""
+
+    def answer() -> list:
+        messages = server_messages(page, base)
+        return messages if len(messages) > before + 1 and messages[-1]["sender"] != "user" else []
+
+    answered = wait_until(answer, "the assistant's answer on the server", seconds=90, every=0.25)
     # Functions, not expressions: Playwright evaluates an expression with eval(), which the page's CSP refuses.
-    page.wait_for_function("(n) => document.querySelectorAll('.ow-log .ow-msg').length > n", arg=count, timeout=90_000)
+    page.wait_for_function(
+        "(seqs) => seqs.every((seq) => document.querySelector(`.ow-log .ow-msg[data-seq='${seq}']`))",
+        arg=[m["seq"] for m in answered if m["sender"] != "user"],
+        timeout=90_000,
+    )
     page.wait_for_function(
         "() => document.querySelector('.ow-typing') === null || document.querySelector('.ow-typing').hidden",
         timeout=90_000,
@@ -33,13 +64,13 @@ def test_greeting_to_bundle_to_handoff(stack, chromium, tmp_path, width, height)
 
     # Greeting -> life event by quick reply -> each question answered by its first option
     # (or "skip" typed where a question has no buttons) -> bundle.
-    before = page.locator(".ow-log .ow-msg").count()
+    before = len(server_messages(page, stack["web"]))
     page.get_by_role("button", name="Having a baby").click()
     for _ in range(14):
-        bot_turn_done(page, before + 1)
+        bot_turn_done(page, stack["web"], before)
         if page.locator(".ow-bundle").count():
             break
-        before = page.locator(".ow-log .ow-msg").count()
+        before = len(server_messages(page, stack["web"]))
         replies = page.locator(".ow-reply:not([disabled])")
         if replies.count():
             replies.first.click()
@@ -52,9 +83,9 @@ def test_greeting_to_bundle_to_handoff(stack, chromium, tmp_path, width, height)
     page.wait_for_function("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     # Typed text, then "Talk to a person" -> consent -> queued.
-    before = page.locator(".ow-log .ow-msg").count()
+    before = len(server_messages(page, stack["web"]))
     page.locator(".ow-human").click()
-    bot_turn_done(page, before)
+    bot_turn_done(page, stack["web"], before)
     page.get_by_role("button", name="Yes, connect me").click()
     page.wait_for_function("() => document.querySelector('.ow-owner').textContent.length > 0", timeout=60_000)
     page.wait_for_selector("text=case number is OW-", timeout=60_000)
