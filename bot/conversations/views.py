@@ -125,20 +125,18 @@ def list_messages(
 def printable_bundle(
     request: Request, conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")
 ):
-    """The latest bundle of a conversation as a page to print or save."""
+    """The latest bundle of a conversation as a page to print or save, in the language
+    the bundle was made in (the conversation's at the time), so page and content agree."""
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
     bundles = [row.bundle for row in rows if row.bundle]
     if not bundles:
         raise HTTPException(404, "There is no list of services in this conversation yet.")
+    page_lang = bundles[-1].get("lang") or conversation.lang
     return templates.TemplateResponse(
         request,
         "bundle_print.html",
-        {
-            "bundle": bundles[-1],
-            "lang": conversation.lang,
-            "groups": group_by_level(bundles[-1], conversation.lang),
-        },
+        {"bundle": bundles[-1], "lang": page_lang, "groups": group_by_level(bundles[-1], page_lang)},
     )
 
 

@@ -44,11 +44,14 @@ def messages(lang: str) -> Dict[str, str]:
     return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
-    """The text for `key` in `lang` (English if that language lacks it), placeholders filled."""
+def t(key: str, lang: str = DEFAULT_LANGUAGE, default: Optional[str] = None, **values: Any) -> str:
+    """The text for `key` in `lang` (English if that language lacks it), placeholders filled.
+    `default`: for keys made from data (a channel type), what to show when no language has it."""
     text = messages(lang).get(key)
     if text is None:
         text = messages(DEFAULT_LANGUAGE).get(key)
+    if text is None and default is not None:
+        return default
     if text is None:
         raise KeyError(f"bot/web/i18n/{DEFAULT_LANGUAGE}.yml has no {key!r}")
     return text.format(**values) if values else text
@@ -93,8 +96,8 @@ def widget_strings(lang: str) -> Dict[str, str]:
 
 
 @pass_context
-def _template_t(context: Any, key: str, **values: Any) -> str:
-    return t(key, context.get("lang") or DEFAULT_LANGUAGE, **values)
+def _template_t(context: Any, key: str, default: Optional[str] = None, **values: Any) -> str:
+    return t(key, supported(context.get("lang")) or DEFAULT_LANGUAGE, default, **values)
 
 
 def install(env: Any) -> None:

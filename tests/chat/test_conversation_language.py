@@ -79,3 +79,38 @@ def test_the_chat_page_in_french(chat):
     guessed = chat.get("/", headers={"Accept-Language": "fr"}).text
     assert '<html lang="fr">' in guessed and 'data-lang-chosen="false"' in guessed
     assert '<html lang="en">' in chat.get("/chat").text
+
+
+def _bundle_reply(lang, text_lang="fr"):
+    service = {
+        "id": "birth_registration",
+        "name": "Birth registration" if text_lang == "en" else "Enregistrement de la naissance",
+        "level": "provincial",
+        "organisation": {"id": "so", "name": "ServiceOntario"},
+        "reason": "Pour tout bébé né en Ontario",
+        "status": "may_apply",
+        "deadline": {"text": "dans les 30 jours", "date": "2026-01-01", "overdue": False},
+        "channels": [{"type": "online", "url": "https://www.ontario.ca/fr"}],
+        "documents": [],
+        "text_lang": text_lang,
+    }
+    bundle = {"lang": lang, "events": [{"id": "birth", "title": "Naissance"}], "services": [service], "questions": []}
+    return lambda body: [{"recipient_id": body["sender"], "text": "Voici votre liste", "custom": {"bundle": bundle}}]
+
+
+def test_the_printable_page_is_in_the_conversation_language(chat, rasa):
+    conversation = start(chat, {"lang": "fr"})["id"]
+    rasa.reply = _bundle_reply("fr")
+    say(chat, conversation, "montre-moi ma liste")
+    page = chat.get(f"/conversations/{conversation}/bundle").text
+    assert '<html lang="fr">' in page and "Vos services" in page and "Pourrait vous concerner" in page
+    assert "en ligne" in page and "Your services" not in page and "disponible en anglais" not in page
+
+
+def test_the_printable_page_marks_a_service_only_in_english(chat, rasa):
+    conversation = start(chat, {"lang": "fr"})["id"]
+    rasa.reply = _bundle_reply("fr", text_lang="en")
+    say(chat, conversation, "montre-moi ma liste")
+    page = chat.get(f"/conversations/{conversation}/bundle").text
+    assert '<span lang="en">Birth registration</span>' in page
+    assert "(disponible en anglais seulement)" in page
