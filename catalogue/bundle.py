@@ -11,14 +11,14 @@ municipality, and gives way to a city's own entry (local_delivery.py).
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from onewindow_catalogue import conditions
-from onewindow_catalogue.deadlines import comes_first, due_date
+from onewindow_catalogue.deadlines import as_soon_as_possible, comes_first, due_date
 from onewindow_catalogue.municipalities import Municipality
-from onewindow_catalogue.snapshot import LEVEL_ORDER, CatalogueSnapshot, PreparedService
+from onewindow_catalogue.plan import StepInput, build_plan
+from onewindow_catalogue.snapshot import CatalogueSnapshot, PreparedService
 from onewindow_catalogue.text import localise
 
 APPLIES, MAY_APPLY = "applies", "may_apply"
@@ -113,13 +113,17 @@ def build_bundle(
             candidate.due = due_date(deadline.due, min(dates)) if dates else None
 
     covered_by = _covered_by(candidates)
-    order = _order(candidates, covered_by, today)
+    plan = _plan(candidates, covered_by, snapshot, lang, today)
+    order = [step["id"] for step in plan["steps"]]
     services = [_render(candidates[sid], snapshot, covered_by, candidates, lang, today, municipality) for sid in order]
+    for service, step in zip(services, plan["steps"], strict=True):
+        service["phase"] = step["phase"]
     return {
         "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
         "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
         "municipality": _municipality_view(municipality),
         "services": services,
+        "plan": plan,
         "questions": _questions(snapshot, candidates, hidden_municipal, event_dates, facts, lang),
         "catalogue_revision": snapshot.revision,
     }
@@ -175,58 +179,36 @@ def _covered_by(candidates: Mapping[str, _Candidate]) -> Dict[str, str]:
     return covered
 
 
-def _order(candidates: Mapping[str, _Candidate], covered_by: Mapping[str, str], today: dt.date) -> List[str]:
-    """Topological order over `requires`, earliest deadline first among the
-    services that are ready; covered services follow the one covering them.
-    While the event date is unknown, deadlines are compared as if it were today."""
-
-    def key(sid: str) -> Tuple[int, int, int, int]:
-        candidate = candidates[sid]
+def _plan(
+    candidates: Mapping[str, _Candidate],
+    covered_by: Mapping[str, str],
+    snapshot: CatalogueSnapshot,
+    lang: str,
+    today: dt.date,
+) -> Dict[str, Any]:
+    """The plan (plan.py) over this bundle's services. While the event date is
+    unknown, dated deadlines are estimated as if the event were today."""
+    inputs = []
+    for sid, candidate in candidates.items():
         deadline = candidate.prepared.service.deadline
-        due = candidate.due or (due_date(deadline.due, today) if deadline and deadline.due else None)
-        has_deadline = 0 if deadline else 1
-        first = bool(deadline and comes_first(deadline.due))
-        return (
-            0 if first else (due.toordinal() if due else FAR_FUTURE),
-            has_deadline,
-            LEVEL_ORDER.get(candidate.prepared.service.level, 3),
-            candidate.prepared.position,
+        rules = deadline.due if deadline else []
+        inputs.append(
+            StepInput(
+                id=sid,
+                due=candidate.due,
+                estimated_due=None if candidate.due or not rules else due_date(rules, today),
+                first=comes_first(rules),
+                soon=as_soon_as_possible(rules),
+                has_deadline=deadline is not None,
+                requires=[r for r in candidate.prepared.service.requires if r in candidates],
+                covered_by=covered_by.get(sid),
+                position=candidate.prepared.position,
+                extra={"deadline_text": localise(deadline.text, lang) if deadline else None},
+            )
         )
-
-    tops = [sid for sid in candidates if sid not in covered_by]
-    children: Dict[str, List[str]] = {}
-    for sid in candidates:
-        if sid in covered_by:
-            children.setdefault(covered_by[sid], []).append(sid)
-    # A requirement on a covered service is a requirement on the one covering it.
-    group = {sid: covered_by.get(sid, sid) for sid in candidates}
-    waiting_on: Dict[str, Set[str]] = {sid: set() for sid in tops}
-    blocks: Dict[str, List[str]] = {}
-    for sid in candidates:
-        for required in candidates[sid].prepared.service.requires:
-            if required in candidates and group[required] != group[sid]:
-                waiting_on[group[sid]].add(group[required])
-                blocks.setdefault(group[required], []).append(group[sid])
-    ready = [(key(sid), sid) for sid in tops if not waiting_on[sid]]
-    heapq.heapify(ready)
-    order: List[str] = []
-    placed: Set[str] = set()
-    while ready:
-        _, sid = heapq.heappop(ready)
-        if sid in placed:
-            continue
-        placed.add(sid)
-        order.append(sid)
-        order.extend(sorted(children.get(sid, []), key=key))
-        for dependent in blocks.get(sid, []):
-            waiting_on[dependent].discard(sid)
-            if not waiting_on[dependent] and dependent not in placed:
-                heapq.heappush(ready, (key(dependent), dependent))
-    # Validation forbids cycles; anything left (defensive) keeps catalogue order.
-    for sid in sorted((s for s in tops if s not in placed), key=key):
-        order.append(sid)
-        order.extend(sorted(children.get(sid, []), key=key))
-    return order
+    rendered = snapshot.rendered(lang)
+    names = {sid: rendered[sid]["name"] for sid in candidates}
+    return build_plan(inputs, today, names, lang)
 
 
 def _render(

@@ -16,7 +16,7 @@ def due_date(rules: Sequence[DueRule], event_date: dt.date | None) -> dt.date | 
     for rule in rules:
         if rule.when_event_between and not _between(event_date, *rule.when_event_between):
             continue
-        if rule.first:
+        if rule.first or rule.soon:
             return None
         if rule.after is not None:
             return add_period(event_date, rule.after)
@@ -30,6 +30,11 @@ def due_date(rules: Sequence[DueRule], event_date: dt.date | None) -> dt.date | 
 def comes_first(rules: Sequence[DueRule]) -> bool:
     """A step with no sourced number of days that must still come before the others."""
     return any(rule.first for rule in rules)
+
+
+def as_soon_as_possible(rules: Sequence[DueRule]) -> bool:
+    """A step to take as soon as possible, for which no source gives a number of days."""
+    return any(rule.soon for rule in rules)
 
 
 def _between(date: dt.date, start: str, end: str) -> bool:

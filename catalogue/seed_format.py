@@ -141,12 +141,15 @@ class DueRule(Strict):
     the first whose `when_event_between` holds (or that has none) is used.
     `first: true` is for a step that must come before the others although no
     official source gives a number of days: it orders the bundle but shows no
-    date, so no unsourced deadline is presented as fact."""
+    date, so no unsourced deadline is presented as fact. `soon: true` is for
+    "as soon as possible" with no number of days: the plan puts the step in
+    this week's part, again without showing a date."""
 
     when_event_between: List[str] | None = None
     after: Period | None = None
     on_day: DayOfYear | None = None
     first: bool = False
+    soon: bool = False
 
     @validator("when_event_between")
     def _month_days(cls, value: List[str] | None) -> List[str] | None:
@@ -156,10 +159,12 @@ class DueRule(Strict):
 
     @root_validator(skip_on_failure=True)
     def _one_way(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        ways = (values.get("after") is not None) + (values.get("on_day") is not None) + bool(values.get("first"))
+        ways = (values.get("after") is not None) + (values.get("on_day") is not None)
+        ways += bool(values.get("first")) + bool(values.get("soon"))
         if ways != 1:
             raise ValueError(
-                "give exactly one of 'after' (a period), 'on_day' (a day of the year) or 'first: true' (no date)"
+                "give exactly one of 'after' (a period), 'on_day' (a day of the year), 'first: true' or"
+                " 'soon: true' (no date)"
             )
         return values
 

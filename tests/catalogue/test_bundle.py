@@ -175,13 +175,13 @@ def test_without_an_event_date_deadlines_still_order_as_if_it_were_today(mini_sn
 def test_the_whole_order_for_two_events(mini_snapshot):
     """The full list, written out: the nearest dated deadline first (registration
     within 30 days), then next April's final return, then a deadline with no date,
-    then no deadline; covered services follow the one covering them, federal
-    before provincial, then in catalogue order."""
+    then no deadline; covered services follow the one covering them, in
+    catalogue order (the order of government never orders the plan)."""
     order = ids(build_bundle(mini_snapshot, ["birth", "bereavement"], {"born_in_ontario": True}, today=TODAY))
     assert order == [
         "birth-registration",
-        "child-benefit",
         "birth-certificate",
+        "child-benefit",
         "provincial-child-benefit",
         "final-return",
         "death-registration",
