@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.cases.directory import PRIORITY_QUEUE, dispositions, queues
 from bot.cases.models import CaseEventRow, CaseRow, utcnow
 from bot.conversations import service as conversations
+from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow
 from bot.privacy import redact
 
@@ -130,7 +131,7 @@ def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
             db_session=db_session,
             conversation=conversation,
             sender="system",
-            text="An agent has joined the conversation.",
+            text=say("agent_joined", conversation.lang),
         )
     return case
 
@@ -167,7 +168,7 @@ def send_bundle(*, db_session: Session, case_id: int, agent_id: int, bundle: Dic
     _event(db_session, case, "bundle_sent", agent_id, services=[s["id"] for s in bundle["services"]])
     if case.conversation_id:
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-        text = redact(note.strip()).text or "Here is the list of services your agent put together for you."
+        text = redact(note.strip()).text or say("agent_bundle", conversation.lang)
         conversations.add_message(
             db_session=db_session,
             conversation=conversation,
@@ -198,7 +199,7 @@ def transfer(*, db_session: Session, case_id: int, agent_id: int, queue: str, no
             db_session=db_session,
             conversation=conversation,
             sender="system",
-            text="You are being transferred to another team. Please stay in this chat.",
+            text=say("transferred", conversation.lang),
         )
     return case
 
@@ -220,11 +221,7 @@ def close(
         owner = "bot" if return_to_bot else "closed"
         conversations.set_owner(db_session=db_session, conversation_id=case.conversation_id, owner=owner)
         conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
-        text = (
-            "You're back with the automated assistant. Ask me anything else, or type 'start over'."
-            if return_to_bot
-            else "The agent has closed this conversation. Thank you for contacting us."
-        )
+        text = say("back_to_bot" if return_to_bot else "agent_closed", conversation.lang)
         conversations.add_message(db_session=db_session, conversation=conversation, sender="system", text=text)
     return case
 
