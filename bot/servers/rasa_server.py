@@ -27,6 +27,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     sys.argv = rasa_argv(list(sys.argv[1:] if argv is None else argv), get_settings().secret("rasa_token"))
     from rasa.__main__ import main as rasa_main
 
+    from bot.platform.rasa_speedups import install
+
+    install()  # action responses validated by a precompiled schema (issue 19's profile)
     rasa_main()
 
 
