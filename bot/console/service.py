@@ -244,6 +244,33 @@ def service_rows(snapshot: CatalogueSnapshot, ids: Iterable[str], lang: str = "e
     return rows
 
 
+def plan_rows(
+    snapshot: CatalogueSnapshot,
+    events: Sequence[str],
+    raw_facts: Mapping[str, Any],
+    ids: Iterable[str],
+    lang: str = "en",
+) -> List[Dict[str, Any]]:
+    """The proposed services as the citizen's plan shows them: in plan order,
+    each with its phase (when to act), why, and whether an application covers
+    it, so agent and citizen read the same plan. Services the plan no longer
+    holds keep their place at the end."""
+    rows = service_rows(snapshot, ids, lang)
+    known = [e for e in events or [] if e in snapshot.life_events]
+    if not known:
+        return rows
+    plan = build_bundle(snapshot, known, case_facts(snapshot, raw_facts), lang=lang)["plan"]
+    steps = {step["id"]: step for step in plan["steps"]}
+    order = {sid: index for index, sid in enumerate(steps)}
+    rows.sort(key=lambda row: order.get(row["id"], len(order)))
+    for row in rows:
+        step = steps.get(row["id"])
+        row["phase"] = step["phase_title"] if step else None
+        row["covered_by"] = step["covered_by"] if step else None
+        row["when"] = " · ".join(r["text"] for r in step["reasons"]) if step else ""
+    return rows
+
+
 def catalogue_choices(snapshot: CatalogueSnapshot, lang: str = "en") -> List[Dict[str, str]]:
     """Every service, for the 'add a service' list."""
     return sorted(service_rows(snapshot, snapshot.services, lang), key=lambda row: row["name"].lower())

@@ -250,7 +250,7 @@ def _case_context(
         "facts": console.fact_rows(snapshot, summary.get("facts") or {}),
         "questions": console.question_rows(snapshot, summary.get("open_questions") or []),
         "reason": console.reason_label(case.reason),
-        "proposed": console.service_rows(snapshot, proposed),
+        "proposed": console.plan_rows(snapshot, summary.get("events") or [], summary.get("facts") or {}, proposed),
         "added": console.service_rows(snapshot, added),
         "matches": overrides.pop("matches", []),
         "chosen": set(proposed if chosen is None else chosen),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from bot.conversations import service as conversations
-from bot.conversations.messages import say
 from bot.conversations.models import ConversationStart, IncomingMessage, LanguageChoice, Message
 from bot.conversations.router import ConversationRouter, MessageRejected
+from bot.plans.outline import plan_groups
 from bot.web.i18n import LANG_PATTERN, request_language, widget_strings
 from bot.web.rate_limit import TooManyRequests, check_rate
 from bot.web.templating import templates
@@ -136,27 +136,8 @@ def printable_bundle(
     return templates.TemplateResponse(
         request,
         "bundle_print.html",
-        {"bundle": bundles[-1], "lang": page_lang, "groups": group_by_level(bundles[-1], page_lang)},
+        {"bundle": bundles[-1], "lang": page_lang, "groups": plan_groups(bundles[-1])},
     )
-
-
-def group_by_level(bundle: Dict[str, Any], lang: str = "en") -> List[Dict[str, Any]]:
-    """Services by order of government, covered ones nested under their application."""
-    titles = {level: say(f"level_{level}", lang) for level in ("federal", "provincial", "municipal")}
-    covered: Dict[str, List[Dict[str, Any]]] = {}
-    for service in bundle["services"]:
-        if service.get("covered_by"):
-            covered.setdefault(service["covered_by"], []).append(service)
-    groups = []
-    for level, title in titles.items():
-        items = [
-            {**s, "included": covered.get(s["id"], [])}
-            for s in bundle["services"]
-            if s["level"] == level and not s.get("covered_by")
-        ]
-        if items:
-            groups.append({"level": level, "title": title, "services": items})
-    return groups
 
 
 @router.websocket("/api/conversations/{conversation_id}/ws")

@@ -545,13 +545,24 @@
       ]);
       const events = list(bundle.events).map((e) => e.title || e.id).filter(Boolean);
       if (events.length) section.appendChild(this.tr(h('p', { class: 'ow-bundle__for' }), 'bundle_for', { events: events.join(', ') }));
-      for (const level of LEVELS.concat('other')) {
-        const items = top.filter((s) => (level === 'other' ? !LEVELS.includes(s.level) : s.level === level));
-        if (!items.length) continue;
-        section.append(this.tr(h('h4', { class: 'ow-level' }), 'level_' + level), h('ul', { class: 'ow-checklist' }, items.map((s) => {
-          const li = this.serviceItem(s, null);
+      // The outline is when to act (the plan's phases, computed once on the server); the order of
+      // government is only a label on each step. A bundle without a plan is one list in its order.
+      const plan = bundle.plan && typeof bundle.plan === 'object' ? bundle.plan : null;
+      const steps = new Map(list(plan && plan.steps).filter((s) => typeof s === 'object').map((s) => [s.id, s]));
+      const phases = list(plan && plan.phases).filter((p) => typeof p === 'object');
+      const groups = phases.length
+        ? phases.map((p) => ({ title: p.title, id: p.id, items: top.filter((s) => (steps.get(s.id) || {}).phase === p.id) }))
+        : [{ title: null, id: 'all', items: top }];
+      const placed = new Set(groups.flatMap((g) => g.items));
+      const rest = top.filter((s) => !placed.has(s));
+      if (rest.length) groups.push({ title: null, id: 'other', items: rest });
+      for (const group of groups) {
+        if (!group.items.length) continue;
+        if (group.title) section.appendChild(h('h4', { class: 'ow-phase ow-phase--' + group.id, text: group.title }));
+        section.appendChild(h('ol', { class: 'ow-checklist ow-plan', attrs: { 'data-phase': group.id } }, group.items.map((s) => {
+          const li = this.serviceItem(s, null, steps.get(s.id));
           const nested = services.filter((c) => coverer(c) === s);
-          if (nested.length) li.appendChild(h('ul', { class: 'ow-checklist ow-checklist--nested' }, nested.map((c) => this.serviceItem(c, s))));
+          if (nested.length) li.appendChild(h('ul', { class: 'ow-checklist ow-checklist--nested' }, nested.map((c) => this.serviceItem(c, s, steps.get(c.id)))));
           return li;
         })));
       }
@@ -565,14 +576,14 @@
       return section;
     }
 
-    serviceItem(s, coveredBy) {
+    serviceItem(s, coveredBy, step) {
       const url = safeUrl(s.url);
       const name = String(s.name || s.id || '');
       const maybe = s.status === 'may_apply';
       // Catalogue text missing in the conversation's language falls back to English: say so, never silently.
       const textLang = LANGS.includes(s.text_lang) ? s.text_lang : null;
       const fallback = textLang && textLang !== (this.bundleLang || this.lang);
-      const li = h('li', { class: 'ow-service' + (maybe ? ' ow-service--maybe' : '') + (fallback ? ' ow-service--fallback' : '') }, [
+      const li = h('li', { class: 'ow-service' + (maybe ? ' ow-service--maybe' : '') + (fallback ? ' ow-service--fallback' : ''), attrs: { 'data-service': s.id, 'data-phase': step && step.phase } }, [
         h('p', { class: 'ow-service__head' }, [
           h('span', { class: 'ow-box', attrs: { 'aria-hidden': 'true' } }),
           h('strong', { class: 'ow-service__name', attrs: { lang: fallback ? textLang : null } }, [url ? this.newTabLink(name, url) : name]), ' ',
@@ -587,7 +598,14 @@
         li.appendChild(h('ul', { class: 'ow-service__list' }, items));
       };
       if (coveredBy) line('included_in', { name: coveredBy.name || coveredBy.id }, 'ow-included');
-      if (s.organisation && s.organisation.name) line('organisation', { name: s.organisation.name });
+      if (s.organisation && s.organisation.name) {
+        const level = LEVELS.includes(s.level) ? this.t('level_label_' + s.level) : '';
+        line('organisation_label', { name: s.organisation.name, level }, 'ow-service__label');
+      }
+      if (step && !coveredBy) {
+        const why = list(step.reasons).map((r) => r && r.text).filter(Boolean).join(' · ');
+        if (why) line('when', { text: why }, 'ow-service__when');
+      }
       if (s.reason) line('reason', { reason: s.reason });
       if (s.deadline && (s.deadline.text || s.deadline.date)) li.appendChild(this.deadlineLine(s.deadline));
       if (s.fee && s.fee.text) line('fee', { text: s.fee.text });
