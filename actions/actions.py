@@ -58,7 +58,21 @@ def _lang(tracker: Tracker) -> str:
 def _state(tracker: Tracker) -> conv.State:
     state = conv.State.from_slots(tracker.slots)
     state.lang = _lang(tracker)
+    conv.recall_facts(get_snapshot(), state, _earlier_entities(tracker))
     return state
+
+
+def _earlier_entities(tracker: Tracker) -> List[List[Dict[str, Any]]]:
+    """The entities of every user message since the conversation (re)started,
+    except the latest one, which each action reads itself."""
+    messages: List[List[Dict[str, Any]]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in ("restart", "session_started", "reset_slots"):
+            messages = []
+        elif kind == "user":
+            messages.append(list((event.get("parse_data") or {}).get("entities") or []))
+    return messages[:-1]
 
 
 def _message(tracker: Tracker) -> Dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from onewindow_catalogue import conditions
 from onewindow_catalogue.deadlines import as_soon_as_possible, comes_first, due_date
@@ -65,6 +65,27 @@ def parse_facts(snapshot: CatalogueSnapshot, raw: Mapping[str, Any]) -> Dict[str
     return facts
 
 
+def with_implied_facts(snapshot: CatalogueSnapshot, facts: Mapping[str, Any]) -> Tuple[Dict[str, Any], Set[str]]:
+    """The facts plus what their values imply (facts.yml `implies`), and the
+    names of the implied ones. A stated fact is never overridden; implications
+    are applied until nothing changes (validation keeps them to known facts)."""
+    result, implied = dict(facts), set()
+    changed = True
+    while changed:
+        changed = False
+        for name, value in list(result.items()):
+            fact = snapshot.facts.get(name)
+            if fact is None or not fact.implies or value is None:
+                continue
+            key = str(value).lower() if isinstance(value, bool) else str(value)
+            for other, other_value in (fact.implies.get(key) or {}).items():
+                if other not in result:
+                    result[other] = other_value
+                    implied.add(other)
+                    changed = True
+    return result, implied
+
+
 def build_bundle(
     snapshot: CatalogueSnapshot,
     events: Sequence[str],
@@ -73,7 +94,7 @@ def build_bundle(
     today: dt.date | None = None,
 ) -> Dict[str, Any]:
     """The bundle for these life events and (already typed) facts."""
-    facts = dict(facts or {})
+    facts, implied = with_implied_facts(snapshot, facts or {})
     events = _check_events(snapshot, events)
     active_events = frozenset(events)
     today = today or dt.date.today()
@@ -121,6 +142,7 @@ def build_bundle(
     return {
         "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
         "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
+        "implied_facts": sorted(implied),
         "municipality": _municipality_view(municipality),
         "services": services,
         "plan": plan,

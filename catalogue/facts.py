@@ -36,6 +36,9 @@ class Fact(BaseModel):
     values: List[FactValue] = []
     life_events: List[str] = []
     help: LocalText | None = None
+    # What a value says about other facts: {"true": {"immigration_status": "citizen"}}. A person born and raised
+    # in Canada is not asked whether they are a newcomer to Canada. Implied values never override a stated one.
+    implies: Dict[str, Dict[str, Any]] = {}
 
     @validator("type")
     def _known_type(cls, value: str) -> str:

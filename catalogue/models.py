@@ -41,6 +41,7 @@ class FactRow(Base):
     values = Column(JSON, nullable=False, default=list)
     life_events = Column(JSON, nullable=False, default=list)
     help = Column(JSON)
+    implies = Column(JSON)  # {value: {other fact: value}}
     position = Column(Integer, nullable=False, default=0)
 
 

@@ -153,7 +153,15 @@ def read_all(*, db_session: Session) -> Catalogue:
             for e in events
         ],
         facts=[
-            Fact(id=f.id, type=f.type, question=f.question, values=f.values, life_events=f.life_events, help=f.help)
+            Fact(
+                id=f.id,
+                type=f.type,
+                question=f.question,
+                values=f.values,
+                life_events=f.life_events,
+                help=f.help,
+                implies=f.implies or {},
+            )
             for f in facts
         ],
         organisations=[

@@ -59,6 +59,20 @@ def check_catalogue(
         for event in fact.life_events:
             if event not in events:
                 problems.append(Problem(facts_file, fact.id, "life_events", f"unknown life event '{event}'"))
+    for fact in catalogue.facts:
+        for value, implied in fact.implies.items():
+            try:
+                fact.parse(value)
+            except ValueError as error:
+                problems.append(Problem(facts_file, fact.id, f"implies.{value}", str(error)))
+            for other, other_value in implied.items():
+                target = facts.get(other)
+                if target is None or other == fact.id:
+                    problems.append(Problem(facts_file, fact.id, f"implies.{value}", f"unknown fact '{other}'"))
+                elif target.check_value(other_value):
+                    problems.append(
+                        Problem(facts_file, fact.id, f"implies.{value}.{other}", target.check_value(other_value))
+                    )
     events_file = files.get("life_events", "life_events")
     for event in catalogue.life_events:
         date_fact = facts.get(event.date_fact)

@@ -140,6 +140,29 @@ def merge_entities(
     return changed
 
 
+def recall_facts(
+    snapshot: CatalogueSnapshot, state: State, earlier: Iterable[Iterable[Mapping[str, Any]]]
+) -> List[Tuple[str, Any]]:
+    """Say it once: every fact the person stated in an earlier message settles
+    its question, even if it was said before the life event it belongs to was
+    known (and so pruned or skipped then). Only facts not known yet are filled,
+    oldest message first, so an answer or a correction given later always wins."""
+    recalled: List[Tuple[str, Any]] = []
+    for entities in earlier:
+        for entity in entities or []:
+            name, raw = entity.get("entity"), entity.get("value")
+            if not name or name in state.facts or name not in snapshot.facts or raw is None:
+                continue
+            if not relevant(snapshot, name, state.events):
+                continue
+            try:
+                state.facts[name] = parse_value(snapshot, name, raw)
+            except ValueError:
+                continue
+            recalled.append((name, state.facts[name]))
+    return recalled
+
+
 def prune_facts(snapshot: CatalogueSnapshot, state: State) -> None:
     """Forget facts that do not matter for the events now known."""
     state.facts = {k: v for k, v in state.facts.items() if relevant(snapshot, k, state.events)}
