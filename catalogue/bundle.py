@@ -143,12 +143,37 @@ def build_bundle(
         "events": [{"id": e, "title": localise(snapshot.life_events[e].title, lang)} for e in events],
         "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
         "implied_facts": sorted(implied),
+        "understood": _understood(snapshot, facts, implied, lang),
         "municipality": _municipality_view(municipality),
         "services": services,
         "plan": plan,
         "questions": _questions(snapshot, candidates, hidden_municipal, event_dates, facts, lang),
         "catalogue_revision": snapshot.revision,
     }
+
+
+def _understood(
+    snapshot: CatalogueSnapshot, facts: Mapping[str, Any], implied: Set[str], lang: str
+) -> List[Dict[str, Any]]:
+    """What was understood, as the person can check it: each known fact's
+    question and answer (implied ones marked), with the other answers it could
+    have, so a wrong one can be corrected in one step."""
+    understood = []
+    for name in sorted(facts, key=lambda f: snapshot.fact_position.get(f, 999)):
+        fact, value = snapshot.facts.get(name), facts[name]
+        if fact is None or value is None:
+            continue
+        current = str(value).lower() if isinstance(value, bool) else value
+        understood.append(
+            {
+                "fact": name,
+                "question": localise(fact.question, lang),
+                "answer": value.isoformat() if isinstance(value, dt.date) else fact.label_of(value, lang),
+                "implied": name in implied,
+                "options": [option for option in fact.options(lang) if option["value"] != current],
+            }
+        )
+    return understood
 
 
 def _check_events(snapshot: CatalogueSnapshot, events: Sequence[str]) -> List[str]:

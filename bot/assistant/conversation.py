@@ -13,6 +13,7 @@ Everything here is plain Python over a CatalogueSnapshot, so the actions stay th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -204,7 +205,16 @@ def fact_summary(snapshot: CatalogueSnapshot, changed: Sequence[Tuple[str, Any]]
 def bundle_for(snapshot: CatalogueSnapshot, state: State, today: Optional[dt.date] = None) -> Dict[str, Any]:
     events = [e for e in state.events if e in snapshot.life_events]
     bundle = build_bundle(snapshot, events, typed_facts(snapshot, state.facts), lang=state.lang, today=today)
+    for item in bundle.get("understood", []):
+        # A correction is an `inform` with the fact as its entity (action_update_facts stores it).
+        for option in item["options"]:
+            option["payload"] = fact_payload(item["fact"], option["value"])
     return mark_text_languages(bundle, snapshot, state.lang)
+
+
+def fact_payload(fact_id: str, value: str) -> str:
+    """The button payload that states one fact: /inform{"has_will": "true"}."""
+    return "/inform{" + json.dumps({fact_id: str(value)}, ensure_ascii=True)[1:-1] + "}"
 
 
 def open_questions(

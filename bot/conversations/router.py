@@ -27,6 +27,7 @@ from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow, IncomingMessage, Message
 from bot.conversations.rasa_channel import BotReply, BotUnavailable, RasaChannel
 from bot.language import detect_language
+from bot.plans.outline import understood_corrections
 from bot.privacy import redact
 from bot.safety import detect
 from bot.settings import Settings
@@ -221,6 +222,8 @@ class ConversationRouter:
             for button in row.buttons or []:
                 if isinstance(button, dict) and button.get("payload"):
                     offered.setdefault(str(button["payload"]), str(button.get("title") or button["payload"]))
+            for button in understood_corrections(row.bundle):
+                offered.setdefault(button["payload"], button["title"])
         return offered
 
     def _ask_yes_or_no(self, db_session: Session, conversation: ConversationRow, offered: Dict[str, str]) -> List[int]:

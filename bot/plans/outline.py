@@ -45,3 +45,19 @@ def step_reasons(service: Mapping[str, Any]) -> str:
     """The step's reasons as one line ("Due by 2027-02-04 · Needed before: …")."""
     step = service.get("step") or {}
     return " · ".join(r.get("text", "") for r in step.get("reasons") or [] if isinstance(r, dict) and r.get("text"))
+
+
+def understood_corrections(bundle: Any) -> List[Dict[str, str]]:
+    """The correction buttons of a bundle's "What I understood" block
+    ({title, payload}): the router accepts them as offered, like quick replies."""
+    if not isinstance(bundle, dict):
+        return []
+    buttons = []
+    for item in bundle.get("understood") or []:
+        if not isinstance(item, dict):
+            continue
+        for option in item.get("options") or []:
+            if isinstance(option, dict) and option.get("payload"):
+                title = str(option.get("label") or option["payload"])
+                buttons.append({"title": title, "payload": str(option["payload"])})
+    return buttons

@@ -161,3 +161,20 @@ def test_implications_name_known_facts_and_values(seed_catalogue):
     messages = [str(p) for p in check_catalogue(bad, load_directory(SEED_DIR))]
     assert any("unknown fact 'nope'" in m for m in messages)
     assert any("born_in_ontario" in m for m in messages)
+
+
+def test_what_i_understood_lists_each_fact_with_its_corrections(seed_snapshot):
+    from bot.plans.outline import understood_corrections
+
+    state = conv.State(
+        events=["new_to_ontario"], facts={"arrived_from": "province", "born_in_canada": True, "municipality": "Ottawa"}
+    )
+    bundle = conv.bundle_for(seed_snapshot, state)
+    understood = {u["fact"]: u for u in bundle["understood"]}
+    assert understood["arrived_from"]["answer"] == "Another province or territory of Canada"
+    assert [o["payload"] for o in understood["arrived_from"]["options"]] == ['/inform{"arrived_from": "country"}']
+    assert understood["immigration_status"]["implied"] is True
+    assert understood["municipality"]["options"] == []  # corrected in the person's own words
+    payloads = {b["payload"] for b in understood_corrections(bundle)}
+    assert '/inform{"born_in_canada": "false"}' in payloads
+    assert all(conv_payload.startswith("/inform{") for conv_payload in payloads)

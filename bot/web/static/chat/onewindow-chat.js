@@ -545,6 +545,8 @@
       ]);
       const events = list(bundle.events).map((e) => e.title || e.id).filter(Boolean);
       if (events.length) section.appendChild(this.tr(h('p', { class: 'ow-bundle__for' }), 'bundle_for', { events: events.join(', ') }));
+      const understood = this.renderUnderstood(bundle);
+      if (understood) section.appendChild(understood);
       // The outline is when to act (the plan's phases, computed once on the server); the order of
       // government is only a label on each step. A bundle without a plan is one list in its order.
       const plan = bundle.plan && typeof bundle.plan === 'object' ? bundle.plan : null;
@@ -574,6 +576,42 @@
       const printUrl = safeUrl(bundle.print_url, this.cfg.api + '/');
       if (printUrl) section.appendChild(h('p', { class: 'ow-print' }, [this.newTabLink(this.t('print'), printUrl)]));
       return section;
+    }
+
+    /** "What I understood": each fact the person gave (or that follows from it), with a way to correct it. */
+    renderUnderstood(bundle) {
+      const items = list(bundle.understood).filter((u) => typeof u === 'object' && u.question && u.answer != null);
+      if (!items.length) return null;
+      const headingId = uid('understood');
+      const box = h('section', { class: 'ow-understood', attrs: { 'aria-labelledby': headingId } }, [
+        this.tr(h('h4', { class: 'ow-understood__title', attrs: { id: headingId } }), 'understood_heading'),
+      ]);
+      box.appendChild(h('ul', { class: 'ow-understood__list' }, items.map((u) => {
+        const li = h('li', { class: 'ow-understood__item', attrs: { 'data-fact': u.fact } }, [
+          h('span', { class: 'ow-understood__q', text: u.question }), ' ',
+          h('strong', { class: 'ow-understood__a', text: u.answer }),
+          u.implied ? ' ' : null, u.implied ? this.tr(h('span', { class: 'ow-understood__implied' }), 'understood_implied') : null, ' ',
+        ]);
+        const options = list(u.options).filter((o) => typeof o === 'object' && o.payload);
+        const choices = h('span', { class: 'ow-understood__choices', attrs: { hidden: true } }, options.map((o) => h('button', {
+          class: 'ow-reply ow-understood__choice', text: String(o.label || o.value), attrs: { type: 'button' },
+          on: { click: () => { this.titles.set(String(o.payload), String(o.label || o.value)); this.sendItem({ payload: String(o.payload) }, String(o.label || o.value)); } },
+        })));
+        const change = this.tr(h('button', { class: 'ow-understood__change', attrs: { type: 'button', 'aria-expanded': 'false' } }), 'understood_change');
+        change.addEventListener('click', () => {
+          if (options.length) {
+            const open = choices.hasAttribute('hidden');
+            if (open) choices.removeAttribute('hidden'); else choices.setAttribute('hidden', '');
+            change.setAttribute('aria-expanded', String(open));
+          } else { // a place or a date: the person says the right one in their own words
+            this.input.placeholder = this.t('understood_type_hint');
+            this.input.focus();
+          }
+        });
+        li.append(change, ' ', choices);
+        return li;
+      })));
+      return box;
     }
 
     serviceItem(s, coveredBy, step) {
