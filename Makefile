@@ -13,7 +13,7 @@ export ONEWINDOW_DATA_DIR ?= $(abspath $(DATA_DIR))
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/components/*.py) $(wildcard catalogue/seed/*)
 
-.PHONY: help setup run test test-fast bench train lint lock db clean browser
+.PHONY: help setup run test test-fast bench train lint lock db clean browser services
 
 help:
 	@echo "make run    set up, train if needed, start everything, print the URLs"
@@ -43,6 +43,11 @@ browser: $(AXE)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1
 
+# PostgreSQL, Redis and nginx from Debian's packages, for the scaled stack and its tests
+# (bot/platform/services.py starts them on loopback in a folder of their own).
+services:
+	@scripts/ensure-services
+
 db: setup
 	$(BIN)/onewindow db init
 
@@ -54,7 +59,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: setup db train
 	$(BIN)/onewindow up
 
-test: setup train browser
+test: setup train browser services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -96,6 +96,9 @@ def render_endpoints(settings: Settings) -> Path:
     store = endpoints.get("tracker_store")
     if isinstance(store, dict) and store.get("dialect", "sqlite") == "sqlite" and not settings.database_url:
         store["db"] = str((settings.data_dir / "onewindow.db").resolve())
+    from bot.platform import endpoints as scaled
+
+    scaled.apply(endpoints, settings.database_url, settings.redis_url)  # PostgreSQL tracker store, Redis locks
     path = settings.data_dir / "endpoints.yml"
     write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
     return path
@@ -119,6 +122,8 @@ def specs(settings: Settings, model: Path | None = None) -> List[ProcessSpec]:
     }
     if settings.database_url:
         shared["ONEWINDOW_DATABASE_URL"] = settings.database_url
+    if settings.redis_url:
+        shared["ONEWINDOW_REDIS_URL"] = settings.redis_url
     rasa_token = {"ONEWINDOW_RASA_TOKEN": settings.secret("rasa_token")}
     action_token = {"ONEWINDOW_ACTION_TOKEN": settings.secret("action_token")}
     python = sys.executable

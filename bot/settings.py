@@ -13,6 +13,9 @@ from pydantic import BaseSettings, Field, validator
 class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="SQLite database, secrets and logs")
     database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in data_dir when unset")
+    redis_url: str | None = Field(
+        None, description="Redis (redis://host:port/db): Rasa's lock store and the web replicas' message fan-out"
+    )
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     rasa_host: str = Field("127.0.0.1", description="interface the Rasa server listens on; loopback by default")

@@ -178,7 +178,8 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
                 if owner == "closed":
                     await websocket.close()
                     return
-            await asyncio.sleep(POLL_SECONDS)
+            # woken at once by a message saved on any replica (bot/platform/fanout.py); polls anyway
+            await websocket.app.state.message_signal.wait(conversation_id, POLL_SECONDS)
 
     async def listen() -> None:
         while True:

@@ -52,6 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    from bot.platform import fanout
+
+    app.state.message_signal = fanout.make_signal(settings.redis_url)  # wakes WebSockets on every replica
+    fanout.attach(app.state.session_factory, app.state.message_signal)
+    app.add_event_handler("shutdown", app.state.message_signal.aclose)
     app.state.snapshots = SnapshotCache()
     app.state.rate_limiter = MemoryRateLimiter()
     rasa = RasaChannel(settings.rasa_url, token=settings.secret("rasa_token"))  # one HTTP client for the app's life
