@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-import yaml
-
 from bot.components.dates import find_date, local_today
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
+from bot.rules.files import load_fact_cues
 
 CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 MUNICIPALITY = "municipality"
@@ -204,7 +203,7 @@ class FactMatcher:
     def from_files(cls, cues_path: Path = CUES_PATH, seed_dir: Optional[Path] = None) -> FactMatcher:
         from onewindow_catalogue.municipalities import SEED_DIR, load_directory
 
-        cues = yaml.safe_load(Path(cues_path).read_text(encoding="utf-8")) or {}
+        cues = load_fact_cues(Path(cues_path))
         directory = load_directory(seed_dir or SEED_DIR)
         return cls(cues, directory.names_for_matching())
 

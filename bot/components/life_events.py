@@ -59,10 +59,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-import yaml
-
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
+from bot.rules.files import load_fact_cues, load_life_event_cues
 
 EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
 NEW_TO_ONTARIO = "new_to_ontario"
@@ -316,7 +315,7 @@ class LifeEventMatcher:
         municipality directory), so both components agree on what is outside Ontario."""
         from onewindow_catalogue.municipalities import SEED_DIR, load_directory
 
-        cues = yaml.safe_load(Path(cues_path).read_text(encoding="utf-8")) or {}
+        cues = load_life_event_cues(Path(cues_path))
         outside, followers, ambiguous = _fact_cue_places(Path(fact_cues_path))
         directory = load_directory(seed_dir or SEED_DIR)
         ontario = [name for name, _ in directory.names_for_matching() if name.lower() not in ambiguous]
@@ -526,7 +525,7 @@ def _fact_cue_places(path: Path) -> Tuple[List[str], List[str], Set[str]]:
     (empty when the file or a section is missing: life_event_cues.yml has its own short lists)."""
     if not path.exists():
         return [], [], set()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_fact_cues(path)
     arrived = (data.get("facts") or {}).get("arrived_from") or {}
     outside: List[str] = []
     for value in ("province", "country"):

@@ -16,6 +16,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.rules.files import load_complex_cases, load_fact_cues
+from bot.rules.schema import RuleFileError
+
 CASES_PATH = Path(__file__).with_name("complex_cases.yml")
 CUES_PATH = Path(__file__).resolve().parents[1] / "components" / "fact_cues.yml"
 PLACES_OUTSIDE = "{outside_ontario}"
@@ -74,8 +77,8 @@ class _Config:
 def _places_outside_ontario() -> str:
     """Places outside Ontario people name (the FactExtractor's arrived_from cues)."""
     try:
-        cues = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8")) or {}
-    except OSError:
+        cues = load_fact_cues(CUES_PATH)
+    except RuleFileError:
         return "abroad"
     places = set()
     for key in ("province", "country"):
@@ -100,7 +103,7 @@ def _compile(pattern: str) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load_config(path: Path = CASES_PATH) -> _Config:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_complex_cases(Path(path))
     settings = data.get("settings") or {}
     cases = tuple(
         _Case(

@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-import yaml
-
 from bot.components.spacy_loader import blank_english
 from bot.once import process_wide
 
@@ -197,7 +195,9 @@ class SafetyDetector:
 
     @classmethod
     def from_file(cls, path: Path = PATTERNS_PATH) -> SafetyDetector:
-        return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+        from bot.rules.files import load_safety_patterns
+
+        return cls(load_safety_patterns(Path(path)))
 
     def sentences(self, text: str, masked: Sequence[str] = ()) -> List[List[str]]:
         """Normalised word lists, one per sentence. Words starting with one of `masked` become MASKED: the
