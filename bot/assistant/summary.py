@@ -12,7 +12,10 @@ from bot.assistant.text_language import is_fallback
 MAX_DOCUMENTS = 4
 
 
-def _how(service: Mapping[str, Any]) -> Optional[str]:
+def _how(service: Mapping[str, Any], lang: str = "en") -> Optional[str]:
+    """Where to go: a web page, else the phone, else a channel's note. A phone number is
+    not written out: the router redacts numbers from the assistant's text (it would read
+    "[PHONE]"); the checklist card below the text shows it, as a link to call."""
     channels = service.get("channels") or []
     for channel in channels:
         if channel.get("url"):
@@ -21,7 +24,7 @@ def _how(service: Mapping[str, Any]) -> Optional[str]:
         return service["url"]
     for channel in channels:
         if channel.get("phone"):
-            return channel["phone"]
+            return say("how_phone", lang)
     for channel in channels:
         if channel.get("note"):
             return channel["note"]
@@ -58,7 +61,7 @@ def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, 
     documents = [d for d in service.get("documents") or [] if d][:MAX_DOCUMENTS]
     if documents:
         lines.append("   " + say("documents", lang, documents="; ".join(documents)))
-    how = _how(service)
+    how = _how(service, lang)
     if how:
         lines.append("   " + say("how", lang, how=how))
     return lines

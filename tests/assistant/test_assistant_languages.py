@@ -150,3 +150,10 @@ def test_catalogue_text_missing_in_french_is_marked_not_hidden(snapshot_missing_
     assert text.count("(disponible en anglais seulement)") == 1
     english = mark_text_languages(build_bundle(snapshot, ["birth"], {}, lang="en"), snapshot, "en")
     assert "(available in English only)" not in bundle_text(english, "en")
+
+
+def test_a_phone_only_service_says_by_phone_instead_of_a_number_the_router_would_redact():
+    service = {"id": "x", "name": "Bébés en santé", "level": "municipal", "text_lang": "fr"}
+    service["channels"] = [{"type": "phone", "phone": "613-580-6744"}]
+    text = bundle_text({"events": [{"id": "birth", "title": "Naissance"}], "services": [service]}, "fr")
+    assert "Comment : par téléphone" in text and "613" not in text
