@@ -157,3 +157,18 @@ def test_a_phone_only_service_says_by_phone_instead_of_a_number_the_router_would
     service["channels"] = [{"type": "phone", "phone": "613-580-6744"}]
     text = bundle_text({"events": [{"id": "birth", "title": "Naissance"}], "services": [service]}, "fr")
     assert "Comment : par téléphone" in text and "613" not in text
+
+
+@pytest.mark.parametrize("lang,start", [("fr", "Je peux vous mettre en contact"), ("en", "I can connect you")])
+def test_rasa_picks_the_response_variation_of_the_lang_slot(lang, start):
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("c", [SlotSet("lang", lang)], slots=domain.slots)
+    reply = asyncio.run(
+        TemplatedNaturalLanguageGenerator(domain.responses).generate("utter_ask_handoff_consent", tracker, "rest")
+    )
+    assert reply["text"].startswith(start)
