@@ -37,6 +37,7 @@ def test_the_chat_works_under_the_policy(tmp_path):
         problems = watch(page)
         response = page.goto(f"{live.url}/chat")
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert page.request.post(f"{live.url}/api/conversations", data={"lang": "en"}).ok, live.log()
         birth = page.locator(".ow-reply", has_text="Having a baby")
         expect(birth).to_be_visible()  # the widget's script ran and the API answered
         birth.click()
@@ -65,7 +66,7 @@ def test_staff_pages_work_under_the_policy(tmp_path):
             sign_in(page, live.url, username, PASSWORD)
             for path in paths:
                 response = page.goto(f"{live.url}{path}")
-                assert response.status == 200, path
+                assert response.status == 200, f"{path}\n{live.log()}"
                 expect(page.locator("main, h1").first).to_be_visible()
             context.close()
             assert problems == [], username
