@@ -123,10 +123,13 @@ def purge(*, db_session: Session, purge_plan: PurgePlan) -> Dict[str, int]:
         )
         db_session.execute(delete(ConversationRow).where(ConversationRow.id.in_(purge_plan.conversations)))
         _purge_rasa_tracker(db_session, purge_plan.conversations)
+    from bot.plans.service import purge_expired  # kept plans expire under the same policy
+
     return {
         "conversations": len(purge_plan.conversations),
         "cases": len(purge_plan.cases),
         "messages": purge_plan.messages,
+        "plan_links": purge_expired(db_session=db_session),
     }
 
 

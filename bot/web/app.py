@@ -22,6 +22,7 @@ from bot.console.views import router as console_router
 from bot.conversations.rasa_channel import RasaChannel
 from bot.conversations.router import ConversationRouter
 from bot.conversations.views import router as conversations_router
+from bot.plans.views import router as plans_router
 from bot.settings import Settings, get_settings
 from bot.triage.nlu import RasaServerParser
 from bot.triage.views import router as triage_router
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalogue_router)
     app.include_router(users_router)
     app.include_router(conversations_router)
+    app.include_router(plans_router)
     app.include_router(triage_router)
     app.include_router(console_router)
     app.include_router(catalogue_admin_router)

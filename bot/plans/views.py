@@ -1,0 +1,225 @@
+"""Routes for the citizen's plan: a link to come back to it, ticking steps
+off, the notification package (one page per office) and its calendar file.
+
+A conversation's package and calendar are reached like its printable page
+(/conversations/{id}/...); a kept plan by its token (/plan/{token}/...).
+Every bad input gets a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, Optional
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from bot.cases import service as cases
+from bot.cases.models import CaseEventRow
+from bot.conversations import service as conversations
+from bot.plans import package as packages
+from bot.plans import service as plans
+from bot.plans.outline import plan_groups
+from bot.web.i18n import t
+from bot.web.templating import templates
+from onewindow_catalogue.database import get_db_session
+
+router = APIRouter(tags=["plans"])
+
+
+class StepTick(BaseModel):
+    service: str = Field(..., min_length=1, max_length=128)
+    done: bool = True
+
+
+class PackageConsent(BaseModel):
+    consent: bool
+
+
+def _latest_bundle(db_session: Session, conversation_id: str) -> tuple[Any, Dict[str, Any]]:
+    conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+    rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
+    bundles = [row.bundle for row in rows if isinstance(row.bundle, dict) and row.bundle.get("services") is not None]
+    if conversation is None or not bundles:
+        raise HTTPException(404, "There is no plan in this conversation yet.")
+    return conversation, bundles[-1]
+
+
+def _open(request: Request, db_session: Session, token: str, lang: Optional[str] = None) -> Dict[str, Any]:
+    row = plans.open_link(db_session=db_session, token=token)
+    if row is None:
+        raise HTTPException(404, "This plan link is unknown or has expired. A new conversation makes a new plan.")
+    snapshot = request.app.state.snapshots.get(db_session)
+    view = plans.plan_view(snapshot, row, lang=lang)
+    return {"row": row, **view}
+
+
+def _keep_days(request: Request) -> int:
+    return int(getattr(request.app.state.settings, "retention_days", 30) or 30)
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+
+@router.post("/api/conversations/{conversation_id}/plan-link", status_code=201)
+def keep_plan(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session)):
+    """A link to this conversation's latest plan, to come back to. It holds the
+    plan's events and facts only, and expires with the retention policy."""
+    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    events = [e["id"] for e in bundle.get("events") or [] if isinstance(e, dict) and e.get("id")]
+    token, row = plans.create_link(
+        db_session=db_session,
+        events=events,
+        facts=plans.kept_facts(bundle),
+        lang=bundle.get("lang") or conversation.lang,
+        keep_days=_keep_days(request),
+    )
+    return {"url": f"/plan/{token}", "expires_at": row.expires_at.isoformat()}
+
+
+@router.get("/api/plans/{token}")
+def plan_json(request: Request, token: str, lang: Optional[str] = None, db_session: Session = Depends(get_db_session)):
+    """The kept plan, recomputed from the current catalogue, with ticked steps and what is due next."""
+    view = _open(request, db_session, token, lang if lang in ("en", "fr") else None)
+    return {k: v for k, v in view.items() if k != "row"}
+
+
+@router.post("/api/plans/{token}/steps")
+def tick_json(request: Request, token: str, tick: StepTick, db_session: Session = Depends(get_db_session)):
+    view = _open(request, db_session, token)
+    try:
+        plans.set_done(
+            db_session=db_session,
+            row=view["row"],
+            service_id=tick.service,
+            done=tick.done,
+            known=[s["id"] for s in view["bundle"]["services"]],
+        )
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    return {"done": list(view["row"].done), "next": plans.due_next(view["bundle"], view["row"].done)}
+
+
+@router.get("/plan/{token}", response_class=HTMLResponse, include_in_schema=False)
+def plan_page(request: Request, token: str, db_session: Session = Depends(get_db_session)):
+    view = _open(request, db_session, token)
+    lang = view["row"].lang
+    return templates.TemplateResponse(
+        request,
+        "plans/plan.html",
+        {
+            "lang": lang,
+            "bundle": view["bundle"],
+            "groups": plan_groups(view["bundle"]),
+            "done": set(view["done"]),
+            "next": view["next"],
+            "expires": view["expires_at"][:10],
+            "base": f"/plan/{token}",
+        },
+    )
+
+
+@router.post("/plan/{token}/steps", include_in_schema=False)
+def tick_form(
+    request: Request,
+    token: str,
+    service: str = Form(..., max_length=128),
+    done: str = Form("1", max_length=1),
+    db_session: Session = Depends(get_db_session),
+):
+    """The plan page's tick boxes work without JavaScript: a form post, then back to the plan."""
+    view = _open(request, db_session, token)
+    try:
+        plans.set_done(
+            db_session=db_session,
+            row=view["row"],
+            service_id=service,
+            done=done == "1",
+            known=[s["id"] for s in view["bundle"]["services"]],
+        )
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    return RedirectResponse(f"/plan/{token}#step-{service}", status_code=303)
+
+
+# -- the notification package ---------------------------------------------------------------------
+
+
+def _package_page(request: Request, bundle: Dict[str, Any], lang: str, base: str, download: bool) -> Response:
+    response = templates.TemplateResponse(
+        request,
+        "plans/package.html",
+        {"lang": lang, "bundle": bundle, "offices": packages.offices(bundle), "base": base, "download": download},
+    )
+    if download:
+        response.headers["Content-Disposition"] = 'attachment; filename="onewindow-notification-package.html"'
+    return response
+
+
+def _calendar(bundle: Dict[str, Any], lang: str, seed: str) -> Response:
+    body = packages.calendar(bundle, seed=seed, title=t("plan.calendar_title", lang), lang=lang)
+    return Response(
+        content=body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="onewindow-deadlines.ics"'},
+    )
+
+
+@router.get("/conversations/{conversation_id}/package", response_class=HTMLResponse, include_in_schema=False)
+def conversation_package(
+    request: Request, conversation_id: str, download: bool = False, db_session: Session = Depends(get_db_session)
+):
+    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    lang = bundle.get("lang") or conversation.lang
+    return _package_page(request, bundle, lang, f"/conversations/{conversation_id}", download)
+
+
+@router.get("/conversations/{conversation_id}/calendar.ics", include_in_schema=False)
+def conversation_calendar(conversation_id: str, db_session: Session = Depends(get_db_session)):
+    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    return _calendar(bundle, bundle.get("lang") or conversation.lang, seed=conversation_id)
+
+
+@router.get("/plan/{token}/package", response_class=HTMLResponse, include_in_schema=False)
+def plan_package(request: Request, token: str, download: bool = False, db_session: Session = Depends(get_db_session)):
+    view = _open(request, db_session, token)
+    return _package_page(request, view["bundle"], view["row"].lang, f"/plan/{token}", download)
+
+
+@router.get("/plan/{token}/calendar.ics", include_in_schema=False)
+def plan_calendar(request: Request, token: str, db_session: Session = Depends(get_db_session)):
+    view = _open(request, db_session, token)
+    return _calendar(view["bundle"], view["row"].lang, seed=view["row"].token_hash)
+
+
+@router.post("/api/conversations/{conversation_id}/package/attach")
+def attach_package(
+    request: Request, conversation_id: str, body: PackageConsent, db_session: Session = Depends(get_db_session)
+):
+    """With the person's consent, the package goes on their open case for the agent
+    (as a kept plan's link: the agent opens the same pages the person sees)."""
+    if not body.consent:
+        raise HTTPException(422, "Nothing was attached: attaching the package needs your consent.")
+    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation_id)
+    if case is None:
+        raise HTTPException(409, "There is no open case for this conversation: ask to talk to a person first.")
+    events = [e["id"] for e in bundle.get("events") or [] if isinstance(e, dict) and e.get("id")]
+    token, row = plans.create_link(
+        db_session=db_session,
+        events=events,
+        facts=plans.kept_facts(bundle),
+        lang=bundle.get("lang") or conversation.lang,
+        keep_days=_keep_days(request),
+    )
+    attached = {
+        "package_url": f"/plan/{token}/package",
+        "plan_url": f"/plan/{token}",
+        "offices": [office["name"] for office in packages.offices(bundle)],
+        "attached_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+    }
+    case.summary = {**(case.summary or {}), "plan_package": attached}
+    db_session.add(CaseEventRow(case_id=case.id, kind="plan_package_attached", detail={"offices": attached["offices"]}))
+    db_session.flush()
+    return {"attached": True, "case": case.reference, "offices": attached["offices"]}
