@@ -575,7 +575,42 @@
       }
       const printUrl = safeUrl(bundle.print_url, this.cfg.api + '/');
       if (printUrl) section.appendChild(h('p', { class: 'ow-print' }, [this.newTabLink(this.t('print'), printUrl)]));
+      if (printUrl && this.convId) section.appendChild(this.renderKeep());
       return section;
+    }
+
+    /** Tell us once and come back later: the notification package, the deadlines as a calendar file,
+     * a link to keep, and (with consent) the package on the person's case for the agent. */
+    renderKeep() {
+      const base = this.cfg.api + '/conversations/' + encodeURIComponent(this.convId);
+      const box = h('div', { class: 'ow-keep' });
+      box.append(
+        h('p', { class: 'ow-keep__links' }, [
+          this.newTabLink(this.t('package_link'), base + '/package'), ' · ',
+          h('a', { class: 'ow-keep__ics', text: this.t('calendar_link'), attrs: { href: base + '/calendar.ics', download: 'onewindow-deadlines.ics' } }),
+        ]));
+      const status = h('p', { class: 'ow-keep__status', attrs: { role: 'status', 'aria-live': 'polite' } });
+      const keep = h('button', { class: 'ow-reply ow-keep__link', text: this.t('keep_link'), attrs: { type: 'button' } });
+      keep.addEventListener('click', async () => {
+        keep.disabled = true;
+        const res = await this.request('POST', this.path('/plan-link'));
+        if (!res || !res.ok || !res.data.url) { status.textContent = this.t('keep_failed'); keep.disabled = false; return; }
+        const url = safeUrl(res.data.url, this.cfg.api + '/');
+        status.textContent = '';
+        status.append(this.t('keep_done', { date: String(res.data.expires_at || '').slice(0, 10) }), ' ', url ? this.newTabLink(url, url) : '');
+      });
+      const consentId = uid('consent');
+      const consent = h('input', { attrs: { type: 'checkbox', id: consentId } });
+      const attach = h('button', { class: 'ow-reply ow-keep__attach', text: this.t('attach_button'), attrs: { type: 'button' } });
+      attach.addEventListener('click', async () => {
+        if (!consent.checked) { status.textContent = this.t('attach_needs_consent'); consent.focus(); return; }
+        const res = await this.request('POST', this.path('/package/attach'), { consent: true });
+        status.textContent = res && res.ok ? this.t('attach_done') : (res && res.status === 409 ? this.t('attach_no_case') : this.t('keep_failed'));
+      });
+      box.append(h('p', {}, [keep]),
+        h('p', { class: 'ow-keep__consent' }, [consent, ' ', h('label', { text: this.t('attach_consent'), attrs: { for: consentId } }), ' ', attach]),
+        status);
+      return box;
     }
 
     /** "What I understood": each fact the person gave (or that follows from it), with a way to correct it. */
