@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, FrozenSet, List, Optional
 
 import yaml
 
@@ -21,6 +21,7 @@ class Queue:
     id: str
     title: str
     sla_minutes: int
+    language: Optional[str] = None  # only agents who speak it may take the queue's cases
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,30 @@ def _data() -> dict:
 
 def queues(lang: str = "en") -> Dict[str, Queue]:
     return {
-        q["id"]: Queue(q["id"], localise(q["title"], lang) or q["id"], int(q["sla_minutes"])) for q in _data()["queues"]
+        q["id"]: Queue(q["id"], localise(q["title"], lang) or q["id"], int(q["sla_minutes"]), q.get("language"))
+        for q in _data()["queues"]
     }
+
+
+def language_queue(lang: Optional[str]) -> Optional[str]:
+    """The queue that takes conversations held in `lang`; None (the life event's queue)
+    when there is none, or when no agent is listed as speaking it: a case no one could
+    claim would wait for ever."""
+    queue = (_data().get("language_queues") or {}).get(lang)
+    speakers = [name for name, langs in (_data().get("agent_languages") or {}).items() if lang in (langs or [])]
+    return queue if queue in queues() and speakers else None
+
+
+def agent_languages(username: str) -> FrozenSet[str]:
+    """The languages an agent serves in: English, plus those listed for them in queues.yml."""
+    listed = (_data().get("agent_languages") or {}).get(username) or []
+    return frozenset({"en", *listed})
+
+
+def may_take(username: str, queue_id: str) -> bool:
+    """Whether this agent may take a case of this queue (it requires no language they lack)."""
+    queue = queues().get(queue_id)
+    return queue is None or queue.language is None or queue.language in agent_languages(username)
 
 
 def dispositions(lang: str = "en") -> List[Disposition]:

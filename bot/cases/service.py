@@ -11,12 +11,13 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.cases.directory import PRIORITY_QUEUE, dispositions, queues
+from bot.cases.directory import PRIORITY_QUEUE, dispositions, may_take, queues
 from bot.cases.models import CaseEventRow, CaseRow, utcnow
 from bot.conversations import service as conversations
 from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow
 from bot.privacy import redact
+from bot.users.models import UserRow
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 DEFAULT_WAIT_MINUTES = 5
@@ -112,8 +113,18 @@ def timeline(*, db_session: Session, case_id: int) -> List[CaseEventRow]:
     return list(db_session.execute(query).scalars())
 
 
+class LanguageRequired(CaseConflict):
+    """The case's queue needs an agent who speaks a language this agent does not."""
+
+
 def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
-    """Take a waiting case; the conversation's owner becomes the agent."""
+    """Take a waiting case; the conversation's owner becomes the agent. A queue that
+    requires a language (queues.yml) is taken only by agents who speak it."""
+    waiting = get_or_raise(db_session=db_session, case_id=case_id)
+    agent = db_session.get(UserRow, agent_id)
+    if agent is not None and not may_take(agent.username, waiting.queue):
+        language = queues()[waiting.queue].language
+        raise LanguageRequired(f"Case {waiting.reference} needs an agent who speaks {language}.")
     result = db_session.execute(
         update(CaseRow)
         .where(CaseRow.id == case_id, CaseRow.status == "waiting")

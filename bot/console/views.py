@@ -55,6 +55,7 @@ NOTICES = {
 }
 ERRORS = {
     "claimed_elsewhere": "Case {reference} is no longer waiting: another agent claimed or closed it.",
+    "needs_language": "Case {reference} needs an agent who speaks the person's language ({queue} queue).",
 }
 
 
@@ -180,6 +181,10 @@ def claim_page(
     case = _case_or_404(db_session, case_id)
     try:
         cases.claim(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id)
+    except cases.LanguageRequired:
+        console.audit(db_session, actor=signed_in, action="case.claim_refused", case=case, status="needs_language")
+        db_session.commit()
+        return RedirectResponse(f"/console?error=needs_language&case={case.id}", status_code=303)
     except cases.CaseConflict:
         if case.status == "claimed" and case.assigned_agent_id == signed_in.user.id:  # a double submit
             return RedirectResponse(f"/console/cases/{case_id}", status_code=303)

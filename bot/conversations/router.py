@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.audit.service import record_unmatched
 from bot.cases import hours
 from bot.cases import service as cases
-from bot.cases.directory import GENERAL_QUEUE, queues
+from bot.cases.directory import GENERAL_QUEUE, language_queue, queues
 from bot.conversations import service as conversations
 from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow, IncomingMessage, Message
@@ -327,6 +327,7 @@ class ConversationRouter:
         urgent = bool(handoff.get("urgent")) or conversation.urgent
         known_queues = queues(conversation.lang)
         queue = handoff.get("queue") if handoff.get("queue") in known_queues else GENERAL_QUEUE
+        queue = language_queue(conversation.lang) or queue  # a French conversation needs a French-speaking agent
         summary = self._summary(db_session, conversation, handoff)
         staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone, self.clock())
         consent = handoff.get("consent") if isinstance(handoff.get("consent"), dict) else None
@@ -366,6 +367,7 @@ class ConversationRouter:
             facts = {}
         bundle = build_bundle(snapshot, events, facts, lang=conversation.lang) if events else None
         return {
+            "lang": conversation.lang,  # the citizen's language, shown to the agent
             "events": events,
             "facts": bundle["facts"] if bundle else {},
             "reason": handoff.get("reason"),
