@@ -62,6 +62,15 @@ def _state(tracker: Tracker) -> conv.State:
     return state
 
 
+def _offer_suggestions(
+    dispatcher: CollectingDispatcher, snapshot: Any, state: conv.State, tracker: Tracker, message: Dict[str, Any]
+) -> None:
+    """May we recommend: a second life event the person's words point to, asked
+    as a question with its reason; nothing is added unless they press yes."""
+    for suggestion in conv.new_suggestions(snapshot, state, _earlier_entities(tracker), message["entities"]):
+        dispatcher.utter_message(text=suggestion["why"], buttons=[suggestion["button"]])
+
+
 def _earlier_entities(tracker: Tracker) -> List[List[Dict[str, Any]]]:
     """The entities of every user message since the conversation (re)started,
     except the latest one, which each action reads itself."""
@@ -179,6 +188,8 @@ class ActionRecogniseEvents(Action):
         dispatcher.utter_message(text=" ".join(p for p in parts if p))
         if "bereavement" in added and SUPPORT_WORDS.search(message["text"]):
             dispatcher.utter_message(text=bereavement_support(state.lang))
+        if not complex_case:
+            _offer_suggestions(dispatcher, snapshot, state, tracker, message)
 
         events = _state_slots(state) + [
             SlotSet("answer", None),
@@ -292,6 +303,7 @@ class ValidateQuestionsForm(FormValidationAction):
         for text in said:
             if text:
                 dispatcher.utter_message(text=text)
+        _offer_suggestions(dispatcher, snapshot, state, tracker, message)
 
         slots: Dict[str, Any] = {event["name"]: event["value"] for event in _state_slots(state)}
         slots.update(

@@ -30,6 +30,7 @@ class LifeEventRow(Base):
     description = Column(JSON, nullable=False)
     date_fact = Column(String(64), nullable=False)
     queue = Column(String(64), nullable=False)
+    suggests = Column(JSON)  # [{event, when, why}]: second life events to offer as a question
     position = Column(Integer, nullable=False, default=0)
 
 

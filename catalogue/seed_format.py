@@ -69,12 +69,25 @@ def check_phone(value: str | None) -> str | None:
     return value
 
 
+class Suggestion(Strict):
+    """May we recommend: when what the person said meets `when` (a condition
+    over facts, as in applies_when), offer `event` as a question, saying `why`.
+    Never added without the person's yes."""
+
+    event: str
+    when: Dict[str, Any]
+    why: LocalText
+
+    _why = validator("why", allow_reuse=True)(check_text)
+
+
 class LifeEvent(Strict):
     id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
     title: LocalText
     description: LocalText
     date_fact: str
     queue: str = Field(..., description="the agents' queue for cases of this event")
+    suggests: List[Suggestion] = []
 
     _texts = validator("title", "description", allow_reuse=True)(check_text)
 

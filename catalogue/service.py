@@ -149,7 +149,14 @@ def read_all(*, db_session: Session) -> Catalogue:
     services = db_session.execute(select(ServiceRow).order_by(ServiceRow.position)).scalars().all()
     return Catalogue(
         life_events=[
-            LifeEvent(id=e.id, title=e.title, description=e.description, date_fact=e.date_fact, queue=e.queue)
+            LifeEvent(
+                id=e.id,
+                title=e.title,
+                description=e.description,
+                date_fact=e.date_fact,
+                queue=e.queue,
+                suggests=e.suggests or [],
+            )
             for e in events
         ],
         facts=[

@@ -75,6 +75,13 @@ def check_catalogue(
                     )
     events_file = files.get("life_events", "life_events")
     for event in catalogue.life_events:
+        for index, suggestion in enumerate(event.suggests):
+            where = f"suggests[{index}]"
+            if suggestion.event not in events or suggestion.event == event.id:
+                message = f"unknown life event '{suggestion.event}'"
+                problems.append(Problem(events_file, event.id, f"{where}.event", message))
+            for error in conditions.check_shape(suggestion.when, facts, f"{where}.when", events):
+                problems.append(Problem(events_file, event.id, error.path, str(error).split(": ", 1)[1]))
         date_fact = facts.get(event.date_fact)
         if date_fact is None or date_fact.type != "date":
             problems.append(Problem(events_file, event.id, "date_fact", f"'{event.date_fact}' is not a date fact"))

@@ -21,6 +21,7 @@ from bot.assistant.messages import has, say
 from bot.assistant.text_language import mark_text_languages
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.suggestions import suggestions
 
 QUESTION_LIMIT = 6  # questions before the first bundle; more only if the person wants
 MORE_QUESTIONS = 6  # how many more each time the person asks for more
@@ -162,6 +163,43 @@ def recall_facts(
                 continue
             recalled.append((name, state.facts[name]))
     return recalled
+
+
+def said_facts(snapshot: CatalogueSnapshot, messages: Iterable[Iterable[Mapping[str, Any]]]) -> Dict[str, Any]:
+    """Every fact the person stated, whatever life event it belongs to (later
+    mentions win), typed for conditions. Used to suggest a second life event."""
+    said: Dict[str, Any] = {}
+    for entities in messages:
+        for entity in entities or []:
+            name, raw = entity.get("entity"), entity.get("value")
+            if not name or name not in snapshot.facts or raw is None:
+                continue
+            try:
+                said.update(parse_facts(snapshot, {name: parse_value(snapshot, name, raw)}))
+            except (ValueError, BundleRequestError):
+                continue
+    return said
+
+
+def new_suggestions(
+    snapshot: CatalogueSnapshot,
+    state: State,
+    earlier: Sequence[Iterable[Mapping[str, Any]]],
+    latest: Iterable[Mapping[str, Any]],
+) -> List[Dict[str, Any]]:
+    """May we recommend: second life events the latest message made likely
+    (and that no earlier message already did, so each is offered once), each
+    with its reason and a button that adds it only if the person says yes."""
+    before = suggestions(snapshot, state.events, said_facts(snapshot, earlier), state.lang)
+    now = suggestions(snapshot, state.events, said_facts(snapshot, [*earlier, latest]), state.lang)
+    offered = {s["event"] for s in before}
+    fresh = [s for s in now if s["event"] not in offered]
+    for suggestion in fresh:
+        suggestion["button"] = {
+            "title": say("suggestion_add", state.lang, title=suggestion["title"]),
+            "payload": f"/{suggestion['event']}",
+        }
+    return fresh
 
 
 def prune_facts(snapshot: CatalogueSnapshot, state: State) -> None:
