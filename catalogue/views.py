@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_f
 from onewindow_catalogue.database import get_db_session
 from onewindow_catalogue.seed_format import LEVELS
 from onewindow_catalogue.snapshot import CatalogueSnapshot
-from onewindow_catalogue.text import SUPPORTED_LANGUAGES, localise
+from onewindow_catalogue.text import SUPPORTED_LANGUAGES, localise, request_language
 
 router = APIRouter(prefix="/api", tags=["catalogue"])
 RESERVED_PARAMS = {"events", "lang"}
@@ -97,9 +97,10 @@ def get_service(
 def get_bundle(
     request: Request,
     events: List[str] = Query(..., description="life event ids, repeated or comma-separated"),
-    lang: str = Query("en", regex=LANG_PATTERN),
+    lang: Optional[str] = Query(None, regex=LANG_PATTERN, description="en or fr; default: Accept-Language, else en"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ) -> Dict[str, Any]:
+    lang = request_language(request.headers.get("accept-language"), lang)
     event_ids = [part.strip() for value in events for part in value.split(",") if part.strip()]
     if not event_ids:
         raise unprocessable("events", "give at least one life event")

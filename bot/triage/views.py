@@ -16,6 +16,7 @@ from bot.users.models import SignedIn
 from onewindow_catalogue.bundle import BundleRequestError
 from onewindow_catalogue.database import get_db_session
 from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import request_language
 from onewindow_catalogue.views import get_snapshot
 
 router = APIRouter(prefix="/api", tags=["triage"])
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api", tags=["triage"])
 
 class TriageRequest(BaseModel):
     text: str = Field(..., max_length=20_000, description="what the person said, in their own words")
-    lang: str = Field("en", regex="^(en|fr)$")
+    lang: Optional[str] = Field(None, regex="^(en|fr)$", description="en or fr; default: Accept-Language, else en")
     facts: Optional[Dict[str, str]] = Field(None, description="answers already known, e.g. {municipality: Ottawa}")
 
 
@@ -38,7 +39,8 @@ async def triage_message(
     try:
         text = clean_text(body.text)
         parse = await request.app.state.parser.parse(text)
-        result = triage(text, parse, snapshot, body.lang, body.facts)
+        lang = request_language(request.headers.get("accept-language"), body.lang)
+        result = triage(text, parse, snapshot, lang, body.facts)
         if result["unmatched"]:
             record_unmatched(db_session, text, "triage")  # the catalogue's gap report
         return result

@@ -6,7 +6,8 @@ language lacks, so a page never shows a raw key. Templates call `t('print.title'
 and read `lang` from their context (registered on the shared Jinja environment).
 
 The language of a request: an explicit `lang` (query or body) wins, then the
-Accept-Language header (RFC 9110 q-values), then English.
+Accept-Language header (RFC 9110 q-values; parsed in onewindow_catalogue.text, which
+the catalogue's own API uses too), then English.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Dict, Optional
 import yaml
 from jinja2 import pass_context
 
-from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, from_accept_language, supported
 
 MESSAGES_DIR = Path(__file__).with_name("i18n")
 WIDGET_STRINGS_DIR = Path(__file__).with_name("static") / "i18n"
@@ -55,32 +56,6 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, default: Optional[str] = None, **v
     if text is None:
         raise KeyError(f"bot/web/i18n/{DEFAULT_LANGUAGE}.yml has no {key!r}")
     return text.format(**values) if values else text
-
-
-def supported(lang: Optional[str]) -> Optional[str]:
-    """`lang` if it is a supported language ("fr-CA" counts as "fr"), else None."""
-    if not lang:
-        return None
-    base = lang.strip().lower().replace("_", "-").split("-")[0]
-    return base if base in SUPPORTED_LANGUAGES else None
-
-
-def from_accept_language(header: Optional[str]) -> Optional[str]:
-    """The supported language the browser prefers most (q-values honoured), or None."""
-    choices = []
-    for position, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        quality = 1.0
-        for param in fields[1:]:
-            if param.lower().startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        lang = supported(fields[0])
-        if lang and quality > 0:
-            choices.append((-quality, position, lang))
-    return min(choices)[2] if choices else None
 
 
 def request_language(headers: Any, explicit: Optional[str] = None) -> str:

@@ -114,3 +114,13 @@ def test_the_printable_page_marks_a_service_only_in_english(chat, rasa):
     page = chat.get(f"/conversations/{conversation}/bundle").text
     assert '<span lang="en">Birth registration</span>' in page
     assert "(disponible en anglais seulement)" in page
+
+
+def test_the_bundle_api_honours_accept_language_and_lang(chat, seed_snapshot):
+    french_title = seed_snapshot.life_events["birth"].title["fr"]
+    english_title = seed_snapshot.life_events["birth"].title["en"]
+    by_header = chat.get("/api/bundles?events=birth", headers={"Accept-Language": "fr-CA,fr;q=0.9"}).json()
+    assert by_header["events"][0]["title"] == french_title
+    explicit = chat.get("/api/bundles?events=birth&lang=en", headers={"Accept-Language": "fr"}).json()
+    assert explicit["events"][0]["title"] == english_title
+    assert chat.get("/api/bundles?events=birth").json()["events"][0]["title"] == english_title
