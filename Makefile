@@ -13,12 +13,14 @@ export ONEWINDOW_DATA_DIR ?= $(abspath $(DATA_DIR))
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/components/*.py) $(wildcard catalogue/seed/*)
 
-.PHONY: help setup run test test-fast bench train lint lock db clean browser services
+.PHONY: help setup run test test-fast bench train lint lock db clean browser services run-scaled bench-load
 
 help:
 	@echo "make run    set up, train if needed, start everything, print the URLs"
 	@echo "make test   set up, then run every test (unit, API, Rasa, browser)"
+	@echo "make run-scaled  PostgreSQL, Redis, REPLICAS (2) of each process and nginx, on loopback"
 	@echo "make bench  bundle, triage, redaction and training benchmarks"
+	@echo "make bench-load  the chat under load, single and scaled stacks (var/bench/load.md)"
 	@echo "make lint   ruff"
 
 setup: $(VENV)/.installed
@@ -58,6 +60,18 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 run: setup db train
 	$(BIN)/onewindow up
+
+# The scaled topology on this machine: PostgreSQL, Redis, REPLICAS action servers, Rasa servers
+# and web apps behind nginx, all on loopback (bot/platform/scaled.py). Each Rasa holds ~1.1 GB.
+REPLICAS ?= 2
+run-scaled: setup services train
+	$(BIN)/onewindow up --scaled --replicas $(REPLICAS)
+
+# The chat under load (1, 10, 50 concurrent conversations; 200 with think time), single stack and
+# scaled with 1 and 2 replicas: var/bench/load.md and load.json (bot/platform/bench_load.py).
+BENCH_STACKS ?= single,scaled1,scaled2
+bench-load: setup services train
+	$(BIN)/python -m bot.platform.bench_load --stacks $(BENCH_STACKS) --think
 
 test: setup train browser services
 	$(BIN)/ruff check .

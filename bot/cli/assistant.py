@@ -54,9 +54,24 @@ def train(force: bool = typer.Option(False, help="train even if Rasa finds nothi
     typer.echo(f"Model ready: models/onewindow.tar.gz ({seconds} s).")
 
 
-def up() -> None:
+def up(
+    scaled: bool = typer.Option(
+        False, help="PostgreSQL, Redis, REPLICAS of each process and nginx on loopback (bot/platform/scaled.py)"
+    ),
+    replicas: int = typer.Option(2, min=1, max=8, help="with --scaled: how many of each process"),
+) -> None:
     """Start the action server, the Rasa server and the web app; print the URLs and each one's health."""
     from bot.processes import ROOT, Supervisor, specs
+
+    if scaled:
+        from bot.platform import scaled as scaled_stack
+        from bot.platform.services import ServiceUnavailable
+
+        try:
+            scaled_stack.run(replicas)
+        except (RuntimeError, ServiceUnavailable) as error:
+            fail(str(error))
+        return
 
     settings = get_settings()
     model = settings.model_path if settings.model_path.is_absolute() else ROOT / settings.model_path
