@@ -32,7 +32,11 @@ def test_a_fresh_database_upgraded_to_head_matches_the_models(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     before, after = migrate.upgrade(engine)
     assert (before, after) == (None, migrate.head())
-    assert migrate.schema_differences(engine) == []
+    differences = migrate.schema_differences(engine)
+    assert differences == [], (
+        f"the models and the migrations differ: {differences}. Add a migration with "
+        "'.venv/bin/python -m bot.platform.migrate revision \"what changed\"' and review it."
+    )
     assert migrate.upgrade(engine) == (after, after)  # a second run changes nothing
 
 
