@@ -33,8 +33,14 @@ def bench(
     if not skip_triage:
         cases = yaml.safe_load((ROOT / "tests" / "recognition" / "heldout" / "cases.yml").read_text())["cases"]
         texts = [case["text"] for case in cases][:triage_messages]
-        results["triage"] = benchmarks.triage_bench(parser(local=True), snapshot(), texts)
+        nlu, published = parser(local=True), snapshot()
+        results["triage"] = benchmarks.triage_bench(nlu, published, texts)
         typer.echo(f"Triage vs bare NLU parse (ms): {results['triage']}")
+        # every labelled set: the assistant beside its peers, per language (bot/bench.py)
+        results["recognition"] = benchmarks.recognition_bench(nlu, published)
+        markdown = benchmarks.recognition_markdown(results["recognition"])
+        (get_settings().data_dir / "recognition.md").write_text(markdown + "\n")
+        typer.echo(f"Recognition (life events exactly right unless said):\n{markdown}")
     settings = get_settings()
     results["training"] = benchmarks.training_time(settings.data_dir)
     typer.echo(f"Training time: {results['training']}")
