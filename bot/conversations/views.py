@@ -161,9 +161,13 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
 
     async def push() -> None:
         nonlocal last
-        owner = None
+        owner = lang = None
         while True:
-            current, rows = await run_in_threadpool(_new_messages, chat, conversation_id, last)
+            current, current_lang, rows = await run_in_threadpool(_new_messages, chat, conversation_id, last)
+            if lang is not None and current_lang is not None and current_lang != lang:
+                # the first words or the menu changed it: the page follows (the client knew the first one)
+                await websocket.send_json({"type": "lang", "lang": current_lang})
+            lang = current_lang or lang
             for row in rows:
                 await websocket.send_json(
                     {
@@ -220,4 +224,6 @@ def _new_messages(chat: ConversationRouter, conversation_id: str, after: int):
     with session_scope(chat.session_factory) as db_session:
         conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
         rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id, after=after)
-        return (conversation.owner if conversation else "closed"), rows
+        if conversation is None:
+            return "closed", None, rows
+        return conversation.owner, conversation.lang, rows

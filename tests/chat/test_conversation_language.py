@@ -124,3 +124,16 @@ def test_the_bundle_api_honours_accept_language_and_lang(chat, seed_snapshot):
     explicit = chat.get("/api/bundles?events=birth&lang=en", headers={"Accept-Language": "fr"}).json()
     assert explicit["events"][0]["title"] == english_title
     assert chat.get("/api/bundles?events=birth").json()["events"][0]["title"] == english_title
+
+
+def test_the_websocket_tells_the_page_when_the_first_words_set_the_language(chat, rasa):
+    from support import receive_json
+
+    conversation = start(chat, {}, **{"Accept-Language": "en"})["id"]
+    with chat.websocket_connect(f"/api/conversations/{conversation}/ws?after=0") as socket:
+        assert receive_json(socket)["type"] == "message"
+        assert receive_json(socket) == {"type": "owner", "owner": "bot"}
+        socket.send_json({"type": "message", "text": FRENCH_BIRTH})
+        events = [receive_json(socket) for _ in range(3)]
+    assert {"type": "lang", "lang": "fr"} in events
+    assert [e["message"]["sender"] for e in events if e["type"] == "message"] == ["user", "bot"]

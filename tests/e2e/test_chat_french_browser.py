@@ -191,3 +191,34 @@ def test_the_word_check_finds_english():
     assert english_found("Parler à une personne, Please answer yes or no") != []
     assert english_found("Service d'enregistrement des nouveau-nés, Service Canada, ServiceOntario") == []
     assert english_found("En ligne : https://www.ontario.ca/page/register-your-business") == []
+
+
+def test_the_menu_switches_the_page_and_the_conversation(stack, chromium):
+    base = stack["web"]
+    page = chromium.new_page(viewport={"width": 1280, "height": 800}, locale="en-CA")
+    page.goto(f"{base}/chat?lang=en")
+    page.wait_for_selector(".ow-reply")
+    page.locator(".ow-lang select").select_option("fr")
+    page.wait_for_selector("text=Je continue en français.")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator(".ow-send")).to_have_text("Envoyer")
+    conversation = conversation_id(page)
+    assert httpx.get(f"{base}/api/conversations/{conversation}/messages", timeout=30).json()["lang"] == "fr"
+    page.reload()  # the choice is kept with the conversation
+    page.wait_for_selector("text=Je continue en français.")
+    expect(page.locator(".ow-send")).to_have_text("Envoyer")
+    page.close()
+
+
+def test_a_page_that_did_not_choose_follows_the_first_french_message(stack, chromium):
+    base = stack["web"]
+    page = chromium.new_page(viewport={"width": 1280, "height": 800}, locale="en-CA")
+    page.goto(f"{base}/chat")
+    page.wait_for_selector(".ow-reply")
+    expect(page.locator(".ow-send")).to_have_text("Send")
+    page.locator(".ow-input").fill(FIRST_MESSAGE)
+    page.keyboard.press("Enter")
+    turn_done(page, base, 0)
+    expect(page.locator(".ow-send")).to_have_text("Envoyer")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.close()

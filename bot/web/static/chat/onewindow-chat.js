@@ -847,6 +847,7 @@
       try { ev = JSON.parse(raw); } catch (e) { return; }
       if (ev && ev.type === 'message') this.applyBatch({ messages: [ev.message] }, true);
       else if (ev && ev.type === 'owner') this.setOwner(ev.owner);
+      else if (ev && ev.type === 'lang' && LANGS.includes(ev.lang) && ev.lang !== this.lang) this.setLang(ev.lang, true);
     }
 
     async catchUp() {
