@@ -63,7 +63,7 @@ def _keep_days(request: Request) -> int:
 
 
 @router.post("/api/conversations/{conversation_id}/plan-link", status_code=201)
-def keep_plan(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session)):
+def keep_plan(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")):
     """A link to this conversation's latest plan, to come back to. It holds the
     plan's events and facts only, and expires with the retention policy."""
     conversation, bundle = _latest_bundle(db_session, conversation_id)
@@ -79,14 +79,21 @@ def keep_plan(request: Request, conversation_id: str, db_session: Session = Depe
 
 
 @router.get("/api/plans/{token}")
-def plan_json(request: Request, token: str, lang: Optional[str] = None, db_session: Session = Depends(get_db_session)):
+def plan_json(
+    request: Request,
+    token: str,
+    lang: Optional[str] = None,
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     """The kept plan, recomputed from the current catalogue, with ticked steps and what is due next."""
     view = _open(request, db_session, token, lang if lang in ("en", "fr") else None)
     return {k: v for k, v in view.items() if k != "row"}
 
 
 @router.post("/api/plans/{token}/steps")
-def tick_json(request: Request, token: str, tick: StepTick, db_session: Session = Depends(get_db_session)):
+def tick_json(
+    request: Request, token: str, tick: StepTick, db_session: Session = Depends(get_db_session, scope="function")
+):
     view = _open(request, db_session, token)
     try:
         plans.set_done(
@@ -102,7 +109,7 @@ def tick_json(request: Request, token: str, tick: StepTick, db_session: Session 
 
 
 @router.get("/plan/{token}", response_class=HTMLResponse, include_in_schema=False)
-def plan_page(request: Request, token: str, db_session: Session = Depends(get_db_session)):
+def plan_page(request: Request, token: str, db_session: Session = Depends(get_db_session, scope="function")):
     view = _open(request, db_session, token)
     lang = view["row"].lang
     return templates.TemplateResponse(
@@ -126,7 +133,7 @@ def tick_form(
     token: str,
     service: str = Form(..., max_length=128),
     done: str = Form("1", max_length=1),
-    db_session: Session = Depends(get_db_session),
+    db_session: Session = Depends(get_db_session, scope="function"),
 ):
     """The plan page's tick boxes work without JavaScript: a form post, then back to the plan."""
     view = _open(request, db_session, token)
@@ -168,7 +175,10 @@ def _calendar(bundle: Dict[str, Any], lang: str, seed: str) -> Response:
 
 @router.get("/conversations/{conversation_id}/package", response_class=HTMLResponse, include_in_schema=False)
 def conversation_package(
-    request: Request, conversation_id: str, download: bool = False, db_session: Session = Depends(get_db_session)
+    request: Request,
+    conversation_id: str,
+    download: bool = False,
+    db_session: Session = Depends(get_db_session, scope="function"),
 ):
     conversation, bundle = _latest_bundle(db_session, conversation_id)
     lang = bundle.get("lang") or conversation.lang
@@ -176,26 +186,34 @@ def conversation_package(
 
 
 @router.get("/conversations/{conversation_id}/calendar.ics", include_in_schema=False)
-def conversation_calendar(conversation_id: str, db_session: Session = Depends(get_db_session)):
+def conversation_calendar(conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")):
     conversation, bundle = _latest_bundle(db_session, conversation_id)
     return _calendar(bundle, bundle.get("lang") or conversation.lang, seed=conversation_id)
 
 
 @router.get("/plan/{token}/package", response_class=HTMLResponse, include_in_schema=False)
-def plan_package(request: Request, token: str, download: bool = False, db_session: Session = Depends(get_db_session)):
+def plan_package(
+    request: Request,
+    token: str,
+    download: bool = False,
+    db_session: Session = Depends(get_db_session, scope="function"),
+):
     view = _open(request, db_session, token)
     return _package_page(request, view["bundle"], view["row"].lang, f"/plan/{token}", download)
 
 
 @router.get("/plan/{token}/calendar.ics", include_in_schema=False)
-def plan_calendar(request: Request, token: str, db_session: Session = Depends(get_db_session)):
+def plan_calendar(request: Request, token: str, db_session: Session = Depends(get_db_session, scope="function")):
     view = _open(request, db_session, token)
     return _calendar(view["bundle"], view["row"].lang, seed=view["row"].token_hash)
 
 
 @router.post("/api/conversations/{conversation_id}/package/attach")
 def attach_package(
-    request: Request, conversation_id: str, body: PackageConsent, db_session: Session = Depends(get_db_session)
+    request: Request,
+    conversation_id: str,
+    body: PackageConsent,
+    db_session: Session = Depends(get_db_session, scope="function"),
 ):
     """With the person's consent, the package goes on their open case for the agent
     (as a kept plan's link: the agent opens the same pages the person sees)."""
