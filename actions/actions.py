@@ -62,6 +62,19 @@ def _state(tracker: Tracker) -> conv.State:
     return state
 
 
+def _known_facts(tracker: Tracker) -> Dict[str, Any]:
+    """Every fact the person stated so far, for the agent's case: what the slot
+    holds plus what any message said that no action stored (said it once)."""
+    try:
+        snapshot = get_snapshot()
+    except Exception:  # noqa: BLE001 (an urgent handoff must not wait on the catalogue)
+        logger.exception("catalogue unavailable: the case gets the facts slot only")
+        return dict(tracker.get_slot("facts") or {})
+    state = conv.State.from_slots(tracker.slots)
+    conv.recall_facts(snapshot, state, [*_earlier_entities(tracker), _message(tracker)["entities"]])
+    return dict(state.facts)
+
+
 def _offer_suggestions(
     dispatcher: CollectingDispatcher, snapshot: Any, state: conv.State, tracker: Tracker, message: Dict[str, Any]
 ) -> None:
@@ -476,7 +489,7 @@ class ActionCrisis(Action):
                     "queue": queue,
                     "urgent": True,
                     "events": events_known,
-                    "facts": dict(tracker.get_slot("facts") or {}),
+                    "facts": _known_facts(tracker),
                     "consent": {"given": False, "wording": None, "waived": "urgent"},
                     "detail": f"safety:{kind}" if kind else "crisis intent",
                 }
@@ -539,7 +552,7 @@ class ActionHandoff(Action):
                     "queue": queue,
                     "urgent": bool(tracker.get_slot("handoff_urgent")),
                     "events": events_known,
-                    "facts": dict(tracker.get_slot("facts") or {}),
+                    "facts": _known_facts(tracker),
                     "consent": {"given": True, "wording": _consent_wording(domain, lang)},
                 }
             }

@@ -178,3 +178,18 @@ def test_what_i_understood_lists_each_fact_with_its_corrections(seed_snapshot):
     payloads = {b["payload"] for b in understood_corrections(bundle)}
     assert '/inform{"born_in_canada": "false"}' in payloads
     assert all(conv_payload.startswith("/inform{") for conv_payload in payloads)
+
+
+def test_the_agent_s_case_gets_every_fact_said(seed_snapshot):
+    """A fact said in a message no action stored still reaches the case."""
+    first = "she was getting CPP and OAS"
+    history = [
+        user_event(first, entities_of(first), "nlu_fallback"),
+        user_event("a person please", [], "request_human"),
+    ]
+    t = tracker(
+        "request_human", "a person please", [], slots={"life_events": ["bereavement"], "facts": {}}, events=history
+    )
+    messages, _, _ = run(A.ActionHandoff(), t)
+    handoff = next(m["custom"]["handoff"] for m in messages if (m.get("custom") or {}).get("handoff"))
+    assert handoff["facts"]["deceased_received_benefits"] is True
