@@ -170,7 +170,7 @@ class ConversationRouter:
             if conversation is None:
                 raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
             if conversation.owner == "closed":
-                raise MessageRejected(409, "This conversation has ended. Start a new one to continue.")
+                raise MessageRejected(409, say("rejected_ended", conversation.lang))
             if conversation.awaiting == AWAITING_LANGUAGE and text and not payload:
                 detected = detect_language(text)
                 if detected is not None:  # too short or mixed ("ok", "bonjour"): keep waiting
@@ -178,9 +178,7 @@ class ConversationRouter:
                     conversation.awaiting = None
             offered = self._offered(db_session, conversation_id)
             if payload and payload not in offered and payload not in ALWAYS_OFFERED:
-                raise MessageRejected(
-                    422, "That button is no longer on offer. Use the buttons under the latest message, or type instead."
-                )
+                raise MessageRejected(422, say("rejected_not_offered", conversation.lang))
             cleaned = redact(text or offered.get(payload) or payload)
             row = conversations.add_message(
                 db_session=db_session,

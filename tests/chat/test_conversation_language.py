@@ -137,3 +137,9 @@ def test_the_websocket_tells_the_page_when_the_first_words_set_the_language(chat
         events = [receive_json(socket) for _ in range(3)]
     assert {"type": "lang", "lang": "fr"} in events
     assert [e["message"]["sender"] for e in events if e["type"] == "message"] == ["user", "bot"]
+
+
+def test_refusals_come_in_the_conversation_language(chat, rasa):
+    conversation = start(chat, {"lang": "fr"})["id"]
+    refused = say(chat, conversation, payload="/crisis")
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("Ce bouton n'est plus proposé")
