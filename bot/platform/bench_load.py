@@ -246,11 +246,23 @@ def report(results: Dict[str, Any]) -> str:
         for run in stack["runs"]:
             bar = "#" * max(1, round(40 * run["messages_per_second"] / best))
             lines.append(f"{stack['stack'][:22]:<22} {run['concurrency']:>4}  {bar} {run['messages_per_second']}")
-    lines += ["```", "", "CPU (cores busy) and resident memory (MB) per process at the highest load:", ""]
+    lines += [
+        "```",
+        "",
+        "CPU (cores busy), CPU per answered message (ms) and resident memory (MB) per process at the highest load.",
+        "CPU per message does not depend on what else the machine runs; messages/s does. Cores a role could use",
+        "divided by its CPU per message is the throughput it would reach on a machine of its own.",
+        "",
+    ]
     for stack in results["stacks"]:
         if stack["runs"]:
             last = max(stack["runs"], key=lambda run: run["concurrency"] if not run["think_seconds"] else 0)
-            parts = [f"{name} {last['cpu_share'].get(name)} cores / {mb} MB" for name, mb in last["rss_mb"].items()]
+            rate = last["messages_per_second"] or 0
+            parts = [
+                f"{name} {last['cpu_share'].get(name)} cores, "
+                f"{round(1000 * last['cpu_share'].get(name, 0) / rate) if rate else '-'} ms/message, {mb} MB"
+                for name, mb in last["rss_mb"].items()
+            ]
             lines.append(f"- {stack['stack']}: " + "; ".join(parts))
     scaled = {s["replicas"]: s for s in results["stacks"] if s["replicas"] and s["runs"]}
     if 1 in scaled and 2 in scaled:
