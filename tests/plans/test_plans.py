@@ -4,56 +4,13 @@ file (parsed strictly as RFC 5545), and kept plan links."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
+from plan_checks import parse_calendar, unescape
 
 from bot.plans import package as packages
 
 TODAY = dt.date.today()
-
-
-def unfold(body: str):
-    """RFC 5545 3.1: CRLF line ends only, lines of at most 75 octets, folded lines joined."""
-    assert body.endswith("\r\n")
-    assert "\n" not in body.replace("\r\n", "") and "\r" not in body.replace("\r\n", "")
-    raw = body.split("\r\n")[:-1]
-    for line in raw:
-        assert len(line.encode("utf-8")) <= 75, line
-    lines = []
-    for line in raw:
-        if line.startswith((" ", "\t")):
-            lines[-1] += line[1:]
-        else:
-            lines.append(line)
-    return lines
-
-
-def unescape(value: str) -> str:
-    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
-
-
-def parse_calendar(body: str):
-    """A small strict parser: components nest, every property is NAME[;params]:value."""
-    stack, events, props = [], [], {}
-    for line in unfold(body):
-        name_params, _, value = line.partition(":")
-        assert _ == ":", line
-        name = name_params.split(";")[0]
-        assert re.fullmatch(r"[A-Z][A-Z0-9-]*", name), line
-        if name == "BEGIN":
-            stack.append(value)
-            if value == "VEVENT":
-                props = {}
-        elif name == "END":
-            assert stack.pop() == value
-            if value == "VEVENT":
-                events.append(props)
-        elif stack and stack[-1] == "VEVENT":
-            assert name not in props, f"{name} twice in one event"
-            props[name] = (name_params, value)
-    assert stack == []
-    return events
 
 
 @pytest.fixture()
