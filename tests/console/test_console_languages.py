@@ -1,0 +1,39 @@
+"""Agents see the citizen's language: on the waiting list and on the case; a case in the
+French queue cannot be claimed by an agent who does not speak French."""
+
+from __future__ import annotations
+
+from console_support import make_case
+from onewindow_catalogue.database import session_scope
+
+from bot.cases import service as cases
+
+
+def french(app, case):
+    with session_scope(app.state.session_factory) as session:
+        row = cases.get_or_raise(db_session=session, case_id=case["id"])
+        row.summary = {**row.summary, "lang": "fr"}
+
+
+def test_the_queue_and_the_case_show_a_french_speaking_citizen(console_app, ana):
+    case = make_case(console_app, said="je veux ouvrir une boulangerie")
+    french(console_app, case)
+    queues = ana.get("/console").text
+    assert 'title="Language: French">FR</span>' in queues
+    page = ana.get(f"/console/cases/{case['id']}").text
+    assert "<dt>Language</dt>" in page and "<dd>French" in page
+
+
+def test_an_english_case_shows_no_language_tag(console_app, ana):
+    make_case(console_app)
+    assert ">FR</span>" not in ana.get("/console").text
+
+
+def test_claiming_a_french_queue_case_without_french_is_refused_clearly(console_app, ana):
+    case = make_case(console_app, queue="french")
+    refused = ana.client.post(
+        f"/console/cases/{case['id']}/claim", data={"csrf_token": ana.csrf}, follow_redirects=True
+    )
+    assert "needs an agent who speaks the person&#39;s language" in refused.text
+    with session_scope(console_app.state.session_factory) as session:
+        assert cases.get_or_raise(db_session=session, case_id=case["id"]).status == "waiting"
