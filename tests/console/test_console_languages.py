@@ -4,9 +4,9 @@ French queue cannot be claimed by an agent who does not speak French."""
 from __future__ import annotations
 
 from console_support import make_case
-from onewindow_catalogue.database import session_scope
 
 from bot.cases import service as cases
+from onewindow_catalogue.database import session_scope
 
 
 def french(app, case):
