@@ -32,6 +32,33 @@ FIRST_MESSAGES = [
         {"incorporation_jurisdiction", "business_structure", "has_employees"},
     ),
     ("birth", "Our son was born at the hospital in London on Friday", {"born_in_ontario", "birth_date"}),
+    (
+        "bereavement",
+        "My husband died suddenly on Thursday in Barrie; I'm the executor of his will",
+        {"relationship_to_deceased", "death_unexpected", "death_date", "municipality", "is_executor", "has_will"},
+    ),
+    (
+        "new_business",
+        "I'm opening a food truck as a sole proprietor in Mississauga next month, selling over 30k a year",
+        {"sells_food", "business_structure", "municipality", "revenue_over_30k"},
+    ),
+    (
+        "new_to_ontario",
+        "We moved from Portugal in October as permanent residents to Brampton with our two kids; I'm an engineer"
+        " trained abroad looking for work",
+        {"arrived_from", "immigration_status", "municipality", "has_children_under_18", "internationally_trained"},
+    ),
+    (
+        "birth",
+        "Our twins were born yesterday at home in Windsor; my partner works and wants to go on parental leave"
+        " and we'll travel to India",
+        {"born_in_ontario", "birth_date", "municipality", "parent_has_insured_work", "will_travel_abroad"},
+    ),
+    (
+        "bereavement",
+        "My sister passed away in Montreal last week and her estate has no money for the funeral; she left no will",
+        {"relationship_to_deceased", "death_in_ontario", "estate_lacks_funds", "has_will"},
+    ),
 ]
 
 
