@@ -195,6 +195,10 @@ def measure_stack(replicas: Optional[int], with_think: bool, max_seconds: float)
         print(f"  {label}: {error}", flush=True)
     finally:
         stack.stop()
+        if not os.environ.get("ONEWINDOW_BENCH_KEEP"):  # logs and data of the run, kept on request
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
