@@ -340,7 +340,30 @@ def compose_bundle(
     in_bundle = {service["id"] for service in bundle["services"]}
     extra = render_services(snapshot, [sid for sid in chosen_ids if sid not in in_bundle], facts, lang)
     questions = [q for q in bundle["questions"] if keep & set(q.get("decides") or [])]
-    return {**bundle, "services": kept + extra, "questions": questions, "chosen_by_agent": True}
+    return {
+        **bundle,
+        "services": kept + extra,
+        "questions": questions,
+        "plan": _kept_plan(bundle, kept),
+        "chosen_by_agent": True,
+    }
+
+
+def _kept_plan(bundle: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The engine's plan restricted to the services the agent kept, in the same
+    order; services the agent added follow it (they have no step, so no phase)."""
+    ids = {service["id"]: service for service in kept}
+    plan = bundle.get("plan") or {}
+    steps = []
+    for step in plan.get("steps") or []:
+        if step["id"] in ids:
+            steps.append({**step, "order": len(steps) + 1, "covered_by": ids[step["id"]].get("covered_by")})
+    phases = []
+    for phase in plan.get("phases") or []:
+        members = [sid for sid in phase["steps"] if sid in ids]
+        if members:
+            phases.append({**phase, "steps": members})
+    return {"phases": phases, "steps": steps}
 
 
 def transcript_rows(rows: Sequence[MessageRow], agents: Mapping[int, str], timezone: str) -> List[Dict[str, Any]]:

@@ -161,3 +161,16 @@ def test_the_package_goes_on_the_case_only_with_consent(client, seeded_app, bere
     with session_scope(seeded_app.state.session_factory) as db_session:
         case = cases.open_case_for_conversation(db_session=db_session, conversation_id=cid)
         assert case.summary["plan_package"]["package_url"].startswith("/plan/")
+
+
+def test_the_list_an_agent_sends_keeps_the_plan_of_what_it_holds(seed_snapshot):
+    from bot.console.service import compose_bundle
+
+    facts = {"death_date": (TODAY - dt.timedelta(days=1)).isoformat(), "municipality": "Ottawa"}
+    full = compose_bundle(seed_snapshot, ["bereavement"], facts, [])
+    chosen = [step["id"] for step in full["plan"]["steps"] if not step["covered_by"]][::2]
+    sent = compose_bundle(seed_snapshot, ["bereavement"], facts, [*chosen, "ca-business-number"])
+    steps = [step["id"] for step in sent["plan"]["steps"]]
+    assert steps == [sid for sid in chosen if sid in steps] and set(steps) == set(chosen)
+    assert [s["id"] for s in sent["services"]] == [*steps, "ca-business-number"]
+    assert all(set(p["steps"]) <= set(steps) for p in sent["plan"]["phases"])
