@@ -264,6 +264,7 @@ def _case_context(
         "transcript": console.transcript_rows(rows, names, timezone),
         "last_seq": rows[-1].id if rows else 0,
         "owner": conversation.owner if conversation else None,
+        "citizen_lang": conversation.lang if conversation else summary.get("lang"),  # the latest, if they switched
         "created": console.local_time(case.created_at, timezone, with_date=True),
         "claimed": console.local_time(case.claimed_at, timezone, with_date=True),
         "closed": console.local_time(case.closed_at, timezone, with_date=True),

@@ -10,9 +10,13 @@ from onewindow_catalogue.database import session_scope
 
 
 def french(app, case):
+    """As the router leaves a French conversation's case: the conversation and the summary in French."""
+    from bot.conversations import service as conversations
+
     with session_scope(app.state.session_factory) as session:
         row = cases.get_or_raise(db_session=session, case_id=case["id"])
         row.summary = {**row.summary, "lang": "fr"}
+        conversations.get(db_session=session, conversation_id=case["conversation_id"]).lang = "fr"
 
 
 def test_the_queue_and_the_case_show_a_french_speaking_citizen(console_app, ana):
@@ -37,3 +41,12 @@ def test_claiming_a_french_queue_case_without_french_is_refused_clearly(console_
     assert "needs an agent who speaks the person&#39;s language" in refused.text
     with session_scope(console_app.state.session_factory) as session:
         assert cases.get_or_raise(db_session=session, case_id=case["id"]).status == "waiting"
+
+
+def test_the_case_shows_the_language_the_citizen_switched_to(console_app, ana):
+    from bot.conversations import service as conversations
+
+    case = make_case(console_app)
+    with session_scope(console_app.state.session_factory) as session:
+        conversations.get(db_session=session, conversation_id=case["conversation_id"]).lang = "fr"
+    assert "<dd>French" in ana.get(f"/console/cases/{case['id']}").text
