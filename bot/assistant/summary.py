@@ -1,5 +1,6 @@
-"""A bundle as chat text: grouped by order of government, numbered in the
-order to do things, with deadlines, documents and where to go."""
+"""A bundle as chat text: the plan's phases (when to act) as headings,
+steps numbered in the order to do them, the organisation and order of
+government as a label on each, with deadlines, documents and where to go."""
 
 from __future__ import annotations
 
@@ -49,8 +50,11 @@ def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, 
         covering = names.get(service["covered_by"], service["covered_by"])
         return [f"   - {name}: {say('included_in', lang, name=covering)}"]
     head = f"{number}. {name}"
-    if organisation:
-        head += f" ({organisation})"
+    level_key = f"level_headings.{service.get('level')}"
+    level = say(level_key, lang) if service.get("level") in ("federal", "provincial", "municipal") else None
+    label = " — ".join(part for part in (organisation, level) if part)
+    if label:
+        head += f" ({label})"
     lines = [head]
     if service.get("status") == "may_apply" and service.get("reason"):
         reason = service["reason"]
@@ -82,29 +86,23 @@ def bundle_text(bundle: Mapping[str, Any], lang: str = "en") -> str:
     parts = [say("bundle_intro", lang, events=events, place=place, count=count, things=things)]
 
     names = {s["id"]: s["name"] for s in services}
+    steps = {step["id"]: step for step in (bundle.get("plan") or {}).get("steps") or [] if isinstance(step, dict)}
     groups: Dict[str, List[str]] = {}
     order: List[str] = []
-    # Numbered in the order to do things; a service another application takes
-    # care of is listed, unnumbered, under that application.
-    levels = {s["id"]: s.get("level") or "other" for s in services}
+    # Numbered in the order to do things, under the plan's phases; a service
+    # another application takes care of is listed, unnumbered, under that application.
     number = 0
     for service in services:
-        level = levels.get(service.get("covered_by"), service.get("level") or "other")
-        if level not in groups:
-            groups[level] = []
-            order.append(level)
+        step = steps.get(service["id"]) or {}
+        heading = step.get("phase_title") or ""
+        if heading not in groups:
+            groups[heading] = []
+            order.append(heading)
         if not service.get("covered_by"):
             number += 1
-        groups[level].extend(_service_lines(number, service, names, lang))
-    for level in order:
-        heading_key = f"level_headings.{level}"
-        try:
-            heading = say(heading_key, lang)
-        except KeyError:
-            heading = level.title()
-        if level == "municipal" and municipality:
-            heading = f"{heading} ({municipality})"
-        parts.append(heading + "\n" + "\n".join(groups[level]))
+        groups[heading].extend(_service_lines(number, service, names, lang))
+    for heading in order:
+        parts.append((heading + "\n" if heading else "") + "\n".join(groups[heading]))
     return "\n\n".join(parts)
 
 

@@ -83,7 +83,7 @@ def test_question_buttons():
     assert [b["payload"] for b in buttons[2:]] == ["/dont_know", '/dont_know{"answer": "skip"}', "/show_bundle"]
 
 
-def test_bundle_text_groups_by_government_in_order(seed_snapshot):
+def test_bundle_text_follows_the_plan_with_government_as_a_label(seed_snapshot):
     state = conv.State(
         events=["bereavement"], facts={"municipality": "City of Toronto", "relationship_to_deceased": "spouse"}
     )
@@ -103,6 +103,9 @@ def test_bundle_text_groups_by_government_in_order(seed_snapshot):
         numbers = [int(line.split(".")[0]) for line in group.splitlines() if line[:1].isdigit()]
         assert numbers == sorted(numbers), group
     assert text.split("\n\n")[1].splitlines()[1].startswith("1. ")
+    # The headings are the plan's phases (when to act), never the order of government.
+    headings = [group.splitlines()[0] for group in text.split("\n\n")[1:]]
+    assert headings == [phase["title"] for phase in bundle["plan"]["phases"]]
     covered = [s for s in bundle["services"] if s.get("covered_by")]
     for service in covered:
         assert f"{service['name']}: included in" in text
