@@ -113,7 +113,7 @@ def url_lines(settings) -> List[str]:  # type: ignore[no-untyped-def]
         f"  citizen chat          {base}/chat",
         f"  agent console         {base}/console",
         f"  catalogue admin       {base}/admin/catalogue",
-        f"  catalogue API         {base}/docs",
+        f"  API description       {base}/openapi.json",
         f"  health                {base}/healthz",
         f"  Rasa                  {settings.rasa_url} ({exposure}; token: ONEWINDOW_RASA_TOKEN or "
         f"{settings.data_dir / '.rasa_token'})",

@@ -126,7 +126,7 @@ def test_up_prints_every_page_and_each_process_health(data_dir, monkeypatch):
     monkeypatch.setattr("bot.processes.Supervisor", Supervisor)
     result = run("up")
     assert result.exit_code == 0, result.output
-    for page in ("/chat", "/console", "/admin/catalogue", "/docs", "/healthz"):
+    for page in ("/chat", "/console", "/admin/catalogue", "/openapi.json", "/healthz"):
         assert f"http://127.0.0.1:8123{page}" in result.output, page
     assert "catalogue admin" in result.output
     health = [line for line in result.output.splitlines() if "healthy" in line or "not answering" in line]
