@@ -62,6 +62,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
 from bot.rules.files import load_fact_cues, load_life_event_cues
+from bot.rules.schema import pattern_text
 
 EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
 NEW_TO_ONTARIO = "new_to_ontario"
@@ -162,6 +163,11 @@ def _as_list(value: Any) -> List[str]:
     return [str(item) for item in value]
 
 
+def _entries(value: Any) -> List[str]:
+    """The patterns of a list of cue entries (each a string, or {pattern, fires, quiet} with its examples)."""
+    return [pattern_text(item) for item in ([value] if isinstance(value, (str, Mapping)) else value or [])]
+
+
 def normalise(text: str, contractions: Mapping[str, str]) -> str:
     """Straight apostrophes, "self-employed" = "self employed", "im" = "i'm"."""
     clean = (text or "")[:MAX_TEXT_CHARS].translate(APOSTROPHES)
@@ -206,22 +212,22 @@ class LifeEventMatcher:
     # -- building ------------------------------------------------------------------------------
 
     def _load_rules(self, cues: Mapping[str, Any]) -> None:
-        for entry in _as_list(cues.get("ignore")):
+        for entry in _entries(cues.get("ignore")):
             self._add(entry, "ignore", frozenset())
         for name, spec in (cues.get("vetoes") or {}).items():
             events = frozenset(_as_list(spec.get("events")))
             _check_events(events, f"vetoes.{name}")
             kind = OVERRULE if spec.get("scope") == "message" else VETO
-            for entry in _as_list(spec.get("entries")):
+            for entry in _entries(spec.get("entries")):
                 self._add(entry, kind, events)
         for event, spec in (cues.get("events") or {}).items():
             _check_events({event}, "events")
             for kind in (STRONG, WEAK, VETO, OVERRULE):
-                for entry in _as_list((spec or {}).get(kind)):
+                for entry in _entries((spec or {}).get(kind)):
                     self._add(entry, kind, frozenset({event}))
             background = (spec or {}).get(BACKGROUND) or {}
             for kind, key in ((BACKGROUND, "entries"), (BACKGROUND_UNLESS, "unless")):
-                for entry in _as_list(background.get(key)):
+                for entry in _entries(background.get(key)):
                     self._add(entry, kind, frozenset({event}))
 
     def _add(self, entry: str, kind: str, events: FrozenSet[str]) -> None:

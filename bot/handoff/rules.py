@@ -108,9 +108,9 @@ def load_config(path: Path = CASES_PATH) -> _Config:
     cases = tuple(
         _Case(
             kind=str(case["kind"]),
-            patterns=tuple(_compile(p) for p in case.get("patterns") or []),
+            patterns=tuple(_compile(_text(p)) for p in case.get("patterns") or []),
             entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
-            unless=tuple(_compile(p) for p in case.get("unless") or []),
+            unless=tuple(_compile(_text(p)) for p in case.get("unless") or []),
             contradicted_by=tuple((str(k), str(v).lower()) for k, v in (case.get("contradicted_by") or {}).items()),
             needs_event=str(case.get("needs_event") or ""),
             heated_not_dangerous=bool(case.get("heated_not_dangerous", False)),

@@ -193,6 +193,8 @@ FACT_GROUP = Fields(
         "negatable": Flag(),
         "value": Text(),
         "place_after": Fields({"words": _WordsOrRef(), "place": Choice(("outside", "ontario"))}, required=("place",)),
+        "fires": Text(),  # a message that gives this value
+        "quiet": Text(),  # a look-alike that must not
     }
 )
 
