@@ -22,6 +22,7 @@ from bot.rules.schema import RuleFileError
 CASES_PATH = Path(__file__).with_name("complex_cases.yml")
 CUES_PATH = Path(__file__).resolve().parents[1] / "components" / "fact_cues.yml"
 PLACES_OUTSIDE = "{outside_ontario}"
+WORD_REF = re.compile(r"\{([a-z_]+)\}")  # a `words` list of complex_cases.yml (regex quantifiers are {m,n})
 LIFE_EVENTS_PATH = Path(__file__).resolve().parents[2] / "catalogue" / "seed" / "life_events.yml"
 
 ASKED_FOR_PERSON = "asked_for_person"
@@ -95,9 +96,12 @@ def _text(entry: Any) -> str:
     return str(entry["pattern"]) if isinstance(entry, Mapping) else str(entry)
 
 
-def _compile(pattern: str) -> re.Pattern:
+def _compile(pattern: str, words: Optional[Mapping[str, Sequence[str]]] = None) -> re.Pattern:
+    """A pattern with `{outside_ontario}` and the file's `words` lists ("{child_age}") spelled out."""
     if PLACES_OUTSIDE in pattern:
         pattern = pattern.replace(PLACES_OUTSIDE, _places_outside_ontario())
+    if words:
+        pattern = WORD_REF.sub(lambda m: "(?:" + "|".join(map(str, words[m.group(1)])) + ")", pattern)
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -105,12 +109,13 @@ def _compile(pattern: str) -> re.Pattern:
 def load_config(path: Path = CASES_PATH) -> _Config:
     data = load_complex_cases(Path(path))
     settings = data.get("settings") or {}
+    words = data.get("words") or {}
     cases = tuple(
         _Case(
             kind=str(case["kind"]),
-            patterns=tuple(_compile(_text(p)) for p in case.get("patterns") or []),
+            patterns=tuple(_compile(_text(p), words) for p in case.get("patterns") or []),
             entities=tuple((str(k), str(v).lower()) for k, v in (case.get("entities") or {}).items()),
-            unless=tuple(_compile(_text(p)) for p in case.get("unless") or []),
+            unless=tuple(_compile(_text(p), words) for p in case.get("unless") or []),
             contradicted_by=tuple((str(k), str(v).lower()) for k, v in (case.get("contradicted_by") or {}).items()),
             needs_event=str(case.get("needs_event") or ""),
             heated_not_dangerous=bool(case.get("heated_not_dangerous", False)),
@@ -119,8 +124,10 @@ def load_config(path: Path = CASES_PATH) -> _Config:
     )
     return _Config(
         cases=cases,
-        person_requests=tuple(_compile(_text(p)) for key in PERSON_KEYS for p in data.get(key) or []),
-        person_requests_unless=tuple(_compile(_text(p)) for key in PERSON_UNLESS_KEYS for p in data.get(key) or []),
+        person_requests=tuple(_compile(_text(p), words) for key in PERSON_KEYS for p in data.get(key) or []),
+        person_requests_unless=tuple(
+            _compile(_text(p), words) for key in PERSON_UNLESS_KEYS for p in data.get(key) or []
+        ),
         not_understood_after=int(settings.get("not_understood_after", 2)),
         priority_queue=str(settings.get("priority_queue", "priority")),
         default_queue=str(settings.get("default_queue", "general")),

@@ -226,7 +226,19 @@ FACT_CUES = Fields(
     }
 )
 
-HANDOFF_REGEX = Regex({"{outside_ontario}": "abroad"})
+
+class HandoffRegex(Regex):
+    """complex_cases.yml: a regex that may name `{outside_ontario}` and the file's `words` lists ("{child_age}")."""
+
+    def check(self, node: Node, check: Check, where: str) -> None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            for name in re.findall(r"\{([a-z_]+)\}", node.value):
+                if name != "outside_ontario":
+                    check.refer(WORD_LIST, name, node, where)
+        super().check(node, check, where)
+
+
+HANDOFF_REGEX = HandoffRegex({"{outside_ontario}": "abroad"})
 HANDOFF_ENTRIES = ListOf(Entry(HANDOFF_REGEX))
 
 COMPLEX_CASES = Fields(
@@ -234,6 +246,7 @@ COMPLEX_CASES = Fields(
         "settings": Fields(
             {"not_understood_after": Number(), "priority_queue": Text(), "default_queue": Text()},
         ),
+        "words": MapOf(ListOf(Regex()), defines=WORD_LIST),  # regex alternatives, used as {name}
         "asks_for_person": HANDOFF_ENTRIES,
         "asks_for_person_unless": HANDOFF_ENTRIES,
         "asks_for_person_fr": HANDOFF_ENTRIES,

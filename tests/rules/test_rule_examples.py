@@ -153,7 +153,7 @@ def test_a_handoff_rule_decides_its_examples(section, entry):
     from bot.handoff.rules import _clean, _compile, asks_for_person
 
     fires, quiet = examples(entry)
-    pattern = _compile(pattern_text(entry))
+    pattern = _compile(pattern_text(entry), files.load_complex_cases(CASES).get("words"))
     assert fires and quiet, "write both examples"
     silencer = "unless" in section
     assert pattern.search(_clean(quiet if silencer else fires)), "the rule itself must match its example"

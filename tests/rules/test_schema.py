@@ -75,6 +75,7 @@ BAD = [
     (CASES, "cases:\n  - kind: x\n    heated_not_dangerous: yes please\n", 3, "expected true or false"),
     (CASES, "asks_for_person:\n  - {pattern: 'agent', fire: 'an agent'}\n", 2, "unknown key 'fire'"),
     (LIFE, "events: [birth\n", 2, "not valid YAML"),
+    (CASES, "words:\n  kin: [son]\ncases:\n  - kind: x\n    patterns: ['my {kid} died']\n", 5, "word list 'kid'"),
 ]
 
 
