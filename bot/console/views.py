@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from bot.assistant.text_language import mark_text_languages
 from bot.audit.service import record_unmatched
 from bot.cases import service as cases
 from bot.cases.directory import dispositions, queues
@@ -436,6 +437,7 @@ def bundle_page(post: CaseFormPost = Depends(case_form_post)):
         bundle = console.compose_bundle(
             post.snapshot, summary.get("events") or [], summary.get("facts") or {}, chosen, lang=lang
         )
+        bundle = mark_text_languages(bundle, post.snapshot, lang)  # English-only text is marked, as in the chat
         if case.conversation_id:
             bundle["print_url"] = f"/conversations/{case.conversation_id}/bundle"
         cases.send_bundle(

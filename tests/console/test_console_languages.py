@@ -50,3 +50,15 @@ def test_the_case_shows_the_language_the_citizen_switched_to(console_app, ana):
     with session_scope(console_app.state.session_factory) as session:
         conversations.get(db_session=session, conversation_id=case["conversation_id"]).lang = "fr"
     assert "<dd>French" in ana.get(f"/console/cases/{case['id']}").text
+
+
+def test_a_bundle_an_agent_sends_to_a_french_citizen_is_in_french_and_marked(console_app, ana):
+    case = make_case(console_app, proposed=["ca-business-number"])
+    french(console_app, case)
+    ana.post(f"/console/cases/{case['id']}/claim")
+    sent = ana.post(f"/console/cases/{case['id']}/bundle", {"services": ["ca-business-number"], "action": "send"})
+    assert sent.status_code == 303
+    messages = ana.client.get(f"/api/conversations/{case['conversation_id']}/messages").json()["messages"]
+    bundle = messages[-1]["bundle"]
+    assert bundle["lang"] == "fr" and bundle["services"][0]["text_lang"] == "fr"
+    assert messages[-1]["text"].startswith("Voici la liste de services")
