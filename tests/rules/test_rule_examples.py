@@ -27,7 +27,7 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 WITHOUT_EXAMPLES = {
     "life_event_cues": 564,
     "fact_cues": 72,
-    "complex_cases": 137,
+    "complex_cases": 92,
     "patterns.yml": 290,
     "patterns_fr.yml": 7,
 }
