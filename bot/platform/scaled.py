@@ -167,17 +167,22 @@ def start_services(settings: Settings) -> tuple:
 
     folder = (settings.data_dir / "services").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    started = []
+    started: list = []
     database_url, redis_url = settings.database_url, settings.redis_url
-    if not database_url:
-        _open_path(folder)
-        postgres = Postgres(folder / "postgres", _remembered_port(folder / "postgres.port")).start()
-        started.append(postgres)
-        database_url = postgres.url
-    if not redis_url:
-        redis = Redis(folder / "redis", _remembered_port(folder / "redis.port")).start()
-        started.append(redis)
-        redis_url = redis.url
+    try:
+        if not database_url:
+            _open_path(folder)
+            postgres = Postgres(folder / "postgres", _remembered_port(folder / "postgres.port"))
+            started.append(postgres.start())
+            database_url = postgres.url
+        if not redis_url:
+            redis = Redis(folder / "redis", _remembered_port(folder / "redis.port"))
+            started.append(redis.start())
+            redis_url = redis.url
+    except BaseException:
+        for service in reversed(started):  # nothing left running when the other could not start
+            service.stop()
+        raise
     return database_url, redis_url, started
 
 
