@@ -28,7 +28,7 @@ WITHOUT_EXAMPLES = {
     "life_event_cues": 564,
     "fact_cues": 72,
     "complex_cases": 92,
-    "patterns.yml": 290,
+    "patterns.yml": 278,
     "patterns_fr.yml": 7,
 }
 
