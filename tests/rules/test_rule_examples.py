@@ -26,7 +26,7 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 # rules still without both examples, per file: lower these as examples are written, never raise them
 WITHOUT_EXAMPLES = {
     "life_event_cues": 564,
-    "fact_cues": 72,
+    "fact_cues": 67,
     "complex_cases": 92,
     "patterns.yml": 278,
     "patterns_fr.yml": 7,
