@@ -25,7 +25,7 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 
 # rules still without both examples, per file: lower these as examples are written, never raise them
 WITHOUT_EXAMPLES = {
-    "life_event_cues": 564,
+    "life_event_cues": 536,
     "fact_cues": 67,
     "complex_cases": 92,
     "patterns.yml": 278,
