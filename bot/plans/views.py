@@ -8,7 +8,7 @@ Every bad input gets a clear message, never a traceback."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -59,6 +59,18 @@ def _keep_days(request: Request) -> int:
     return int(getattr(request.app.state.settings, "retention_days", 30) or 30)
 
 
+def _new_link(request: Request, db_session: Session, conversation: Any, bundle: Dict[str, Any]) -> Tuple[str, Any]:
+    """A plan link for a conversation's bundle: its events and kept facts only, expiring with retention."""
+    events = [e["id"] for e in bundle.get("events") or [] if isinstance(e, dict) and e.get("id")]
+    return plans.create_link(
+        db_session=db_session,
+        events=events,
+        facts=plans.kept_facts(bundle),
+        lang=bundle.get("lang") or conversation.lang,
+        keep_days=_keep_days(request),
+    )
+
+
 # -- links ---------------------------------------------------------------------------------------
 
 
@@ -67,14 +79,7 @@ def keep_plan(request: Request, conversation_id: str, db_session: Session = Depe
     """A link to this conversation's latest plan, to come back to. It holds the
     plan's events and facts only, and expires with the retention policy."""
     conversation, bundle = _latest_bundle(db_session, conversation_id)
-    events = [e["id"] for e in bundle.get("events") or [] if isinstance(e, dict) and e.get("id")]
-    token, row = plans.create_link(
-        db_session=db_session,
-        events=events,
-        facts=plans.kept_facts(bundle),
-        lang=bundle.get("lang") or conversation.lang,
-        keep_days=_keep_days(request),
-    )
+    token, row = _new_link(request, db_session, conversation, bundle)
     return {"url": f"/plan/{token}", "expires_at": row.expires_at.isoformat()}
 
 
@@ -223,14 +228,7 @@ def attach_package(
     case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation_id)
     if case is None:
         raise HTTPException(409, "There is no open case for this conversation: ask to talk to a person first.")
-    events = [e["id"] for e in bundle.get("events") or [] if isinstance(e, dict) and e.get("id")]
-    token, row = plans.create_link(
-        db_session=db_session,
-        events=events,
-        facts=plans.kept_facts(bundle),
-        lang=bundle.get("lang") or conversation.lang,
-        keep_days=_keep_days(request),
-    )
+    token, row = _new_link(request, db_session, conversation, bundle)
     attached = {
         "package_url": f"/plan/{token}/package",
         "plan_url": f"/plan/{token}",
