@@ -174,7 +174,7 @@ def test_a_whole_conversation_in_french(stack, chromium):
     expect(page.locator(".ow-owner")).to_have_text("En attente d'un agent")
 
     # The printable page of the checklist, in French too.
-    printable = page.context.new_page()
+    printable = chromium.new_page(locale="fr-CA")  # a page of its own: new_page() pages own their context
     printable.goto(f"{base}/conversations/{conversation_id(page)}/bundle")
     expect(printable.locator("h1")).to_have_text("Vos services")
     assert english_found(visible_french_text(printable)) == []
