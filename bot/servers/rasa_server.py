@@ -18,7 +18,8 @@ def rasa_argv(argv: List[str], token: str) -> List[str]:
         raise SystemExit(f"Do not pass {TOKEN_FLAG}: set ONEWINDOW_RASA_TOKEN (or leave it to the data folder).")
     if not token:
         raise SystemExit("No Rasa token: set ONEWINDOW_RASA_TOKEN.")
-    return ["rasa", *argv, TOKEN_FLAG, token]
+    # one argument, "--auth-token=...": a generated token may start with "-", which argparse would read as a flag
+    return ["rasa", *argv, f"{TOKEN_FLAG}={token}"]
 
 
 def main(argv: Optional[List[str]] = None) -> None:

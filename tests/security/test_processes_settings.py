@@ -110,10 +110,21 @@ def test_the_run_endpoints_file_sends_the_action_token_and_only_its_owner_reads_
 def test_the_rasa_launcher_adds_the_token_inside_the_process_and_refuses_one_on_the_command_line():
     from bot.servers.rasa_server import rasa_argv
 
-    assert rasa_argv(["run", "--port", "1"], "s3cret") == ["rasa", "run", "--port", "1", "--auth-token", "s3cret"]
+    assert rasa_argv(["run", "--port", "1"], "s3cret") == ["rasa", "run", "--port", "1", "--auth-token=s3cret"]
     with pytest.raises(SystemExit):
         rasa_argv(["run", "--auth-token", "visible"], "s3cret")
     with pytest.raises(SystemExit):
         rasa_argv(["run", "--auth-token=visible"], "s3cret")
     with pytest.raises(SystemExit):
         rasa_argv(["run"], "")
+
+
+def test_a_generated_token_that_starts_with_a_dash_reaches_rasa():
+    """token_urlsafe() may start a token with "-": as a separate argument argparse read it as a flag and Rasa
+    refused to start (seen once in a fresh-clone run)."""
+    from rasa.__main__ import create_argument_parser
+
+    from bot.servers.rasa_server import rasa_argv
+
+    argv = rasa_argv(["run", "--enable-api", "--port", "1"], "-Xy_12")
+    assert create_argument_parser().parse_args(argv[1:]).auth_token == "-Xy_12"
