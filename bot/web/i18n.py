@@ -36,13 +36,26 @@ def _flatten(node: Any, prefix: str = "") -> Dict[str, str]:
     return flat
 
 
+def message_files(lang: str) -> list:
+    """`<lang>.yml` and each domain's `<domain>.<lang>.yml` (console.fr.yml, admin.fr.yml...): a domain keeps
+    its texts in a file of its own."""
+    return sorted(MESSAGES_DIR.glob(f"{lang}.yml")) + sorted(MESSAGES_DIR.glob(f"*.{lang}.yml"))
+
+
 @cache
 def messages(lang: str) -> Dict[str, str]:
-    """The flat key -> text table of one language ({} for a language with no file)."""
-    path = MESSAGES_DIR / f"{lang}.yml"
-    if lang not in SUPPORTED_LANGUAGES or not path.exists():
+    """The flat key -> text table of one language ({} for a language with no file). A key defined in two
+    files is refused: one text per key."""
+    if lang not in SUPPORTED_LANGUAGES:
         return {}
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    table: Dict[str, str] = {}
+    for path in message_files(lang):
+        flat = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        twice = sorted(set(flat) & set(table))
+        if twice:
+            raise ValueError(f"{path}: {', '.join(twice[:5])} already defined in another file of {MESSAGES_DIR}")
+        table.update(flat)
+    return table
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, default: Optional[str] = None, **values: Any) -> str:

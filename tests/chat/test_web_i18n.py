@@ -61,3 +61,18 @@ def test_t_falls_back_to_english_then_to_the_default_and_never_shows_a_raw_key()
 def test_widget_catalogue_files_are_valid_json():
     for lang in ("en", "fr"):
         json.loads((i18n.WIDGET_STRINGS_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def test_a_domain_keeps_its_texts_in_its_own_file_and_a_key_is_defined_once(tmp_path, monkeypatch):
+    (tmp_path / "fr.yml").write_text("print:\n  title: Vos services\n", encoding="utf-8")
+    (tmp_path / "console.fr.yml").write_text("console:\n  queues: Files d'attente\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "MESSAGES_DIR", tmp_path)
+    i18n.messages.cache_clear()
+    try:
+        assert i18n.messages("fr") == {"print.title": "Vos services", "console.queues": "Files d'attente"}
+        (tmp_path / "admin.fr.yml").write_text("print:\n  title: Encore\n", encoding="utf-8")
+        i18n.messages.cache_clear()
+        with pytest.raises(ValueError, match="print.title"):
+            i18n.messages("fr")
+    finally:
+        i18n.messages.cache_clear()
