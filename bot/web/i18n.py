@@ -25,6 +25,7 @@ from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, from
 MESSAGES_DIR = Path(__file__).with_name("i18n")
 WIDGET_STRINGS_DIR = Path(__file__).with_name("static") / "i18n"
 LANG_PATTERN = "^(en|fr)$"
+LANG_COOKIE = "onewindow_lang"  # a staff member's explicit choice of language (the switch on staff pages)
 
 
 def _flatten(node: Any, prefix: str = "") -> Dict[str, str]:
@@ -76,6 +77,20 @@ def request_language(headers: Any, explicit: Optional[str] = None) -> str:
     return supported(explicit) or from_accept_language(headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
+def staff_language(request: Any) -> str:
+    """A staff page's language: `?lang=` or the switch's cookie (an explicit choice), else Accept-Language,
+    else English."""
+    if request is None:
+        return DEFAULT_LANGUAGE
+    chosen = supported(request.query_params.get("lang")) or supported(request.cookies.get(LANG_COOKIE))
+    return request_language(request.headers, chosen)
+
+
+def _context_language(context: Any) -> str:
+    """The template's `lang` when its view set one, else the staff language of its request."""
+    return supported(context.get("lang")) or staff_language(context.get("request"))
+
+
 @cache
 def widget_strings(lang: str) -> Dict[str, str]:
     """The chat widget's catalogue (static/i18n/<lang>.json), for the page's no-JavaScript text."""
@@ -85,20 +100,29 @@ def widget_strings(lang: str) -> Dict[str, str]:
 
 @pass_context
 def _template_t(context: Any, key: str, default: Optional[str] = None, **values: Any) -> str:
-    return t(key, supported(context.get("lang")) or DEFAULT_LANGUAGE, default, **values)
+    return t(key, _context_language(context), default, **values)
+
+
+@pass_context
+def _page_lang(context: Any) -> str:
+    return _context_language(context)
 
 
 def install(env: Any) -> None:
-    """Make `t(key, **values)` available to every template (language from the template's `lang`)."""
+    """Make `t(key, **values)` and `page_lang()` available to every template (language from the template's
+    `lang`, else from its request: staff_language)."""
     env.globals["t"] = _template_t
+    env.globals["page_lang"] = _page_lang
 
 
 __all__ = [
+    "LANG_COOKIE",
     "LANG_PATTERN",
     "from_accept_language",
     "install",
     "messages",
     "request_language",
+    "staff_language",
     "supported",
     "t",
     "widget_strings",
