@@ -119,10 +119,11 @@ class LanguageRequired(CaseConflict):
 
 def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
     """Take a waiting case; the conversation's owner becomes the agent. A queue that
-    requires a language (queues.yml) is taken only by agents who speak it."""
+    requires a language (queues.yml) is taken only by agents who speak it (their account's
+    `languages`, or queues.yml's agent_languages)."""
     waiting = get_or_raise(db_session=db_session, case_id=case_id)
     agent = db_session.get(UserRow, agent_id)
-    if agent is not None and not may_take(agent.username, waiting.queue):
+    if agent is not None and not may_take(agent.username, waiting.queue, agent.languages or []):
         language = queues()[waiting.queue].language
         raise LanguageRequired(f"Case {waiting.reference} needs an agent who speaks {language}.")
     result = db_session.execute(

@@ -23,6 +23,7 @@ db_app.command("upgrade")(db.db_upgrade)
 users_app.command("add")(users.users_add)
 users_app.command("list")(users.users_list)
 users_app.command("disable")(users.users_disable)
+users_app.command("languages")(users.users_languages)
 
 catalogue_app.command("validate")(catalogue.catalogue_validate)
 catalogue_app.command("import")(catalogue.catalogue_import)

@@ -13,6 +13,21 @@ from bot.users import passwords
 from onewindow_catalogue.database import Base
 
 ROLES = ("admin", "owner", "agent")
+AGENT_LANGUAGES = ("en", "fr")  # the languages an agent may be listed as serving in
+
+
+def clean_languages(values: Optional[List[str]]) -> List[str]:
+    """Language codes as stored: lower case, known, each once, English implied (so left out). A code
+    OneWindow does not serve in is refused, naming the ones it does."""
+    cleaned: List[str] = []
+    for value in values or []:
+        for code in str(value).replace(",", " ").split():
+            code = code.strip().lower()
+            if code not in AGENT_LANGUAGES:
+                raise ValueError(f"unknown language {code!r}: use {', '.join(AGENT_LANGUAGES)}")
+            if code != "en" and code not in cleaned:
+                cleaned.append(code)
+    return cleaned
 
 
 def utcnow() -> dt.datetime:
@@ -27,6 +42,7 @@ class UserRow(Base):
     password_hash = Column(String(255), nullable=False)
     role = Column(String(16), nullable=False)
     organisations = Column(JSON, nullable=False, default=list)  # service owners: the organisation ids they keep
+    languages = Column(JSON, nullable=False, default=list)  # agents: languages they serve in besides English
     disabled = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
@@ -65,6 +81,11 @@ class UserCreate(BaseModel):
     password: str = Field(..., min_length=12, max_length=256)
     role: str
     organisations: List[str] = []
+    languages: List[str] = []  # agents: languages served in besides English ("fr")
+
+    @validator("languages", pre=True)
+    def _languages(cls, value: Any) -> List[str]:
+        return clean_languages(value)
 
     @validator("role")
     def _role(cls, value: str) -> str:
@@ -86,7 +107,12 @@ class UserRead(BaseModel):
     display_name: str
     role: str
     organisations: List[str]
+    languages: List[str] = []
     disabled: bool
+
+    @validator("languages", pre=True)
+    def _no_null(cls, value: Any) -> List[str]:
+        return list(value or [])
 
     class Config:
         orm_mode = True

@@ -21,6 +21,7 @@ from bot.users.models import (
     UserCreate,
     UserRead,
     UserRow,
+    clean_languages,
     utcnow,
 )
 from onewindow_catalogue.models import OrganisationRow
@@ -69,6 +70,7 @@ def create(*, db_session: Session, user_in: UserCreate) -> UserRow:
         password_hash=PASSWORDS.hash(user_in.password),
         role=user_in.role,
         organisations=list(user_in.organisations),
+        languages=list(user_in.languages),
     )
     db_session.add(user)
     db_session.flush()
@@ -108,6 +110,25 @@ def set_password(*, db_session: Session, username: str, password: str) -> UserRo
     db_session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
     db_session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
     return user
+
+
+def set_languages(*, db_session: Session, username: str, languages: List[str]) -> UserRow:
+    """The languages an agent serves in besides English (["fr"]; [] for English only). A queue that requires
+    a language (bot/cases/queues.yml `language:`) is claimed only by agents listed here as speaking it."""
+    user = get_by_username(db_session=db_session, username=username)
+    if user is None:
+        raise UserError(f"no user named '{username}'")
+    try:
+        user.languages = clean_languages(languages)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    return user
+
+
+def speaks(*, db_session: Session, lang: str) -> bool:
+    """Whether an active agent (or admin) is recorded as serving in `lang`."""
+    query = select(UserRow.languages).where(UserRow.role.in_(("agent", "admin")), UserRow.disabled.is_(False))
+    return any(lang in (languages or []) for languages in db_session.execute(query).scalars())
 
 
 def set_disabled(*, db_session: Session, username: str, disabled: bool = True) -> UserRow:
