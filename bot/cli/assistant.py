@@ -98,6 +98,18 @@ def up(
         supervisor.stop_all()
 
 
+def _scaled_status(rows: List[tuple], settings) -> None:  # type: ignore[no-untyped-def]
+    typer.echo("Scaled stack:")
+    typer.echo("\n".join(f"  {title:<22}  {state:<34}  {where}" for title, state, where in rows))
+    down = [title for title, state, _ in rows if not state.startswith("healthy")]
+    if down:
+        fail(
+            f"{len(down)} of {len(rows)} part(s) not healthy: {', '.join(down)}. "
+            f"The supervisor restarts a replica that exits; logs in {settings.data_dir / 'logs'}."
+        )
+    typer.echo("All healthy.")
+
+
 def state_file(settings) -> Path:  # type: ignore[no-untyped-def]
     """Where the supervisor keeps each process's state for 'onewindow status'."""
     return settings.data_dir / "logs" / "processes.json"
@@ -144,10 +156,16 @@ def health_lines(states: Dict[str, str], settings) -> List[str]:  # type: ignore
 
 
 def status() -> None:
-    """Say whether each process (action server, Rasa server, web app) answers its health check."""
+    """Say whether each process (action server, Rasa server, web app) answers its health check;
+    for a running scaled stack, each replica, nginx, PostgreSQL and Redis."""
+    from bot.platform import scaled
     from bot.processes import health_checks, is_healthy
 
     settings = get_settings()
+    stack = scaled.running_stack(settings)
+    if stack is not None:
+        _scaled_status(scaled.stack_health(settings, stack), settings)
+        return
     recorded: Dict[str, dict] = {}
     path = state_file(settings)
     if path.exists():

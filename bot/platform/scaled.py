@@ -21,10 +21,15 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional, Tuple
 
 from bot.processes import BIN, ROOT, ProcessSpec, health_checks, render_endpoints
 from bot.settings import Settings, connect_host
+
+# How long a Rasa replica's turn may hold a conversation's lock in Redis. Rasa's default (60 s)
+# means that when a replica dies mid-turn (SIGKILL, out of memory) the conversation waits a
+# minute before any other replica may answer it; a turn takes seconds even at saturation.
+RASA_LOCK_SECONDS = 20
 
 
 def nginx_program() -> str:
@@ -132,7 +137,8 @@ def specs(settings: Settings, model: Path, replicas: int) -> List[ProcessSpec]:
                          "--interface", "127.0.0.1", "--port", str(port), "--endpoints", str(endpoints),
                          "--credentials", str(ROOT / "credentials.yml")],
                 health_url=f"http://127.0.0.1:{port}/status?token={rasa_token}",
-                env={**shared, "ONEWINDOW_RASA_TOKEN": rasa_token, "ONEWINDOW_ACTION_TOKEN": action_token},
+                env={**shared, "ONEWINDOW_RASA_TOKEN": rasa_token, "ONEWINDOW_ACTION_TOKEN": action_token,
+                     "TICKET_LOCK_LIFETIME": str(RASA_LOCK_SECONDS)},
                 start_timeout=420.0,
             )
         )  # fmt: skip
@@ -222,8 +228,10 @@ def run(replicas: int, on_ready=None) -> None:  # type: ignore[no-untyped-def]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         db_init(seed=SEED_DIR, reseed=False)  # migrations, first admin, seed catalogue: on PostgreSQL
+        processes = specs(settings, model, replicas)
+        remember(settings, processes, database_url, redis_url)
         supervisor = Supervisor(
-            specs(settings, model, replicas),
+            processes,
             log_dir=settings.data_dir / "logs",
             state_file=settings.data_dir / "logs" / "processes.json",
         )
@@ -244,9 +252,118 @@ def run(replicas: int, on_ready=None) -> None:  # type: ignore[no-untyped-def]
             supervisor.stop_all()
         for service in reversed(services):
             service.stop()
+        stack_file(settings).unlink(missing_ok=True)
 
 
 def _without_password(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+# --- `onewindow status` for the scaled stack -----------------------------------------------------
+
+
+def stack_file(settings: Settings) -> Path:
+    """What `onewindow status` needs to check a running scaled stack (owner-only: it holds the database URL)."""
+    return settings.data_dir / "logs" / "scaled.json"
+
+
+def remember(settings: Settings, processes: List[ProcessSpec], database_url: str, redis_url: str) -> None:
+    """Write the stack's processes and services for `onewindow status` (removed when the stack stops)."""
+    import json
+
+    import httpx
+
+    from bot.processes import write_private
+
+    entries = [
+        {
+            "name": spec.name,
+            "title": spec.title,
+            "url": str(httpx.URL(spec.health_url).copy_with(query=None)),  # the Rasa token stays out of the file
+            "token": spec.name.startswith("rasa-"),
+        }
+        for spec in processes
+    ]
+    record = {"supervisor_pid": os.getpid(), "processes": entries, "database_url": database_url, "redis_url": redis_url}
+    write_private(stack_file(settings), json.dumps(record, indent=2))
+
+
+def running_stack(settings: Settings) -> Optional[dict]:
+    """The scaled stack recorded in the data folder, if its supervisor still runs (a stack that was
+    killed leaves its file behind; then the single stack's status applies)."""
+    import json
+
+    try:
+        record = json.loads(stack_file(settings).read_text(encoding="utf-8"))
+        os.kill(int(record["supervisor_pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record
+
+
+def stack_health(settings: Settings, record: dict) -> List[Tuple[str, str, str]]:
+    """(title, state, where) for PostgreSQL, Redis, each replica of each role and nginx."""
+    import json
+
+    import httpx
+
+    from bot.processes import is_healthy
+
+    try:
+        supervised = json.loads((settings.data_dir / "logs" / "processes.json").read_text(encoding="utf-8"))
+        supervised = supervised.get("processes", {})
+    except (OSError, ValueError):
+        supervised = {}
+    rows = [
+        ("PostgreSQL", _postgres_state(record["database_url"]), _without_password(record["database_url"])),
+        ("Redis", _redis_state(record["redis_url"]), _without_password(record["redis_url"])),
+    ]
+    token = settings.secret("rasa_token")
+    for entry in record["processes"]:
+        url = str(httpx.URL(entry["url"], params={"token": token})) if entry.get("token") else entry["url"]
+        if is_healthy(url):
+            state = "healthy"
+        else:
+            last = supervised.get(entry["name"], {}).get("state")
+            state = f"not answering (supervisor: {last})" if last else "not answering"
+        restarts = supervised.get(entry["name"], {}).get("restarts")
+        if restarts:
+            state += f", restarted {restarts}x"
+        rows.append((entry["title"], state, entry["url"]))
+    return rows
+
+
+def _postgres_state(url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url, future=True, connect_args={"connect_timeout": 3}, poolclass=_null_pool())
+    try:
+        with engine.connect() as connection:
+            connections = connection.execute(text("SELECT count(*) FROM pg_stat_activity")).scalar_one()
+        return f"healthy ({connections} connections)"
+    except SQLAlchemyError as error:
+        return f"not answering ({type(getattr(error, 'orig', error)).__name__})"
+    finally:
+        engine.dispose()
+
+
+def _redis_state(url: str) -> str:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
+    try:
+        client.ping()
+        return f"healthy ({client.info('clients').get('connected_clients', '?')} clients)"
+    except redis.RedisError as error:
+        return f"not answering ({type(error).__name__})"
+    finally:
+        client.close()
+
+
+def _null_pool():  # type: ignore[no-untyped-def]
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
