@@ -9,7 +9,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
-from onewindow_catalogue.text import SUPPORTED_LANGUAGES
+from bot.web.i18n import t
+from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from onewindow_catalogue.validation import Problem
 
 TEXT_FIELDS = ("name", "summary", "applies_when.text", "deadline.text", "fee.text", "processing_time", "notes")
@@ -91,9 +92,11 @@ def values_from_form(form: Any) -> Dict[str, Any]:
     return values
 
 
-def entry_from_form(form: Any) -> Tuple[Dict[str, Any], Dict[str, List[str]], Dict[int, int]]:
+def entry_from_form(
+    form: Any, lang: str = DEFAULT_LANGUAGE
+) -> Tuple[Dict[str, Any], Dict[str, List[str]], Dict[int, int]]:
     """The entry a posted form describes, problems the form itself has (bad
-    YAML), and which form row each channel came from (for error messages)."""
+    YAML; told in the page's `lang`), and which form row each channel came from (for error messages)."""
     values = values_from_form(form)
     entry: Dict[str, Any] = {}
     errors: Dict[str, List[str]] = {}
@@ -120,8 +123,13 @@ def entry_from_form(form: Any) -> Tuple[Dict[str, Any], Dict[str, List[str]], Di
             parsed = yaml.safe_load(raw)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            errors.setdefault(name, []).append(f"not valid YAML or JSON{where}: {getattr(error, 'problem', error)}")
+            problem = getattr(error, "problem", None) or str(error)
+            if mark:
+                where = {"line": mark.line + 1, "column": mark.column + 1}
+                text = t("admin.form_errors.bad_yaml_at", lang, problem=problem, **where)
+            else:
+                text = t("admin.form_errors.bad_yaml", lang, problem=problem)
+            errors.setdefault(name, []).append(text)
             continue
         if parsed is not None:
             _set(entry, name, parsed)
@@ -131,7 +139,7 @@ def entry_from_form(form: Any) -> Tuple[Dict[str, Any], Dict[str, List[str]], Di
         entry.setdefault("fee", {"text": {}})["uncertain"] = True
     if values.get("uncertain"):
         entry["uncertain"] = True
-    documents, document_errors = _documents(values)
+    documents, document_errors = _documents(values, lang)
     if document_errors:
         errors["documents.en"] = document_errors
     if documents:
@@ -140,7 +148,8 @@ def entry_from_form(form: Any) -> Tuple[Dict[str, Any], Dict[str, List[str]], Di
     return entry, errors, rows
 
 
-def _documents(values: Mapping[str, Any]) -> Tuple[List[Dict[str, str]], List[str]]:
+def _documents(values: Mapping[str, Any], page_lang: str = DEFAULT_LANGUAGE) -> Tuple[List[Dict[str, str]], List[str]]:
+    """Documents line by line: the French one on the same line as its English one."""
     lines = {lang: str(values.get(f"documents.{lang}") or "").splitlines() for lang in SUPPORTED_LANGUAGES}
     english = lines["en"]
     documents = []
@@ -152,12 +161,8 @@ def _documents(values: Mapping[str, Any]) -> Tuple[List[Dict[str, str]], List[st
             if index < len(lines[lang]) and lines[lang][index].strip():
                 document[lang] = lines[lang][index].strip()
         documents.append(document)
-    extra = [lang for lang in SUPPORTED_LANGUAGES[1:] if len([x for x in lines[lang] if x.strip()]) > len(english)]
-    return documents, [
-        f"there are more '{lang}' lines than English ones; put each translation on the same line "
-        f"number as its English document"
-        for lang in extra
-    ]
+    extra = [other for other in SUPPORTED_LANGUAGES[1:] if len([x for x in lines[other] if x.strip()]) > len(english)]
+    return documents, [t("admin.form_errors.more_lines", page_lang, lang=other) for other in extra]
 
 
 def _channels(values: Mapping[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[int, int]]:

@@ -1,10 +1,13 @@
 """Server-rendered pages for service owners: the list of their services, the
-edit form (errors beside each field, conflicts shown field by field), drafts
-and review, history with diff and roll back, and the upkeep reports."""
+edit form (English and French side by side, errors beside each field, conflicts
+shown field by field), drafts and review, history with diff and roll back, and
+the upkeep reports. Every page speaks the staff member's language (the switch,
+else Accept-Language: bot/web/i18n.staff_language); texts are in admin.*.yml."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +30,7 @@ from bot.catalogue_admin.workflow import (
 )
 from bot.users.dependencies import csrf_form, page_roles
 from bot.users.models import SignedIn
+from bot.web.i18n import LANG_COOKIE, staff_language, supported, t
 from bot.web.templating import templates
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.database import get_db_session
@@ -39,42 +43,45 @@ from onewindow_catalogue.text import localise
 router = APIRouter(include_in_schema=False)
 owner_page = page_roles("owner")
 BASE = "/admin/catalogue"
-DONE = {
-    "saved": "Your draft is saved. It is not published yet: the assistant still gives the published version.",
-    "published": "Published. Bundles give the new version from now on.",
-    "submitted": "Sent for review. Another service owner of this organisation, or an administrator, must approve it.",
-    "retired": "Retired. The service no longer appears in any bundle; its history is kept.",
-    "rolled_back": "Rolled back. Bundles give the restored version from now on.",
-    "discarded": "Draft discarded.",
-    "approved": "Approved and published.",
-    "rejected": "Draft sent back to its author.",
-    "imported": "Import done.",
+DONE = ("saved", "published", "submitted", "retired", "rolled_back", "discarded", "approved", "rejected", "imported")
+# Form field -> admin.fields key; a text field's ".en"/".fr" says which language (Name (English), Nom (français)).
+FIELD_LABELS = {
+    "id": "id",
+    "organisation": "organisation",
+    "level": "level",
+    "life_events": "life_events",
+    "municipalities": "municipalities",
+    "name": "name",
+    "summary": "summary",
+    "applies_when.text": "applies_when",
+    "applies_when.condition": "condition",
+    "deadline.text": "deadline",
+    "deadline.due": "deadline_due",
+    "fee.text": "fee",
+    "processing_time": "processing_time",
+    "channels": "channels",
+    "url": "url",
+    "documents": "documents",
+    "requires": "requires",
+    "covers": "covers",
+    "source": "source",
+    "notes": "notes",
+    "last_checked": "last_checked",
+    "uncertain": "uncertain",
+    forms.GENERAL: "entry",
 }
-LABELS = {
-    "id": "Service id",
-    "organisation": "Organisation",
-    "level": "Order of government",
-    "life_events": "Life events",
-    "municipalities": "Municipalities served",
-    "name.en": "Name (English)",
-    "summary.en": "Summary (English)",
-    "applies_when.text.en": "Who it is for (English)",
-    "applies_when.condition": "Condition",
-    "deadline.text.en": "Deadline (English)",
-    "deadline.due": "Deadline rules",
-    "fee.text.en": "Fee (English)",
-    "processing_time.en": "Processing time (English)",
-    "channels": "Channels",
-    "url": "Official page",
-    "documents.en": "Documents (English)",
-    "requires": "Requires",
-    "covers": "Covers",
-    "source": "Source",
-    "notes.en": "Notes (English)",
-    "last_checked": "Last checked",
-    "uncertain": "Uncertain",
-    forms.GENERAL: "Entry",
-}
+LANGUAGE_LABELS = {"en": "admin.fields.in_english", "fr": "admin.fields.in_french"}
+YEAR = 365 * 24 * 3600
+
+
+def field_label(key: str, lang: str) -> str:
+    """The label of a form field in the error summary, in the page's language."""
+    base, _, suffix = key.rpartition(".")
+    if base in FIELD_LABELS and suffix in LANGUAGE_LABELS:
+        return t(LANGUAGE_LABELS[suffix], lang, label=t(f"admin.fields.{FIELD_LABELS[base]}", lang))
+    if key in FIELD_LABELS:
+        return t(f"admin.fields.{FIELD_LABELS[key]}", lang)
+    return key.replace(".", " ").replace("_", " ")
 
 
 async def owner_form(signed_in: SignedIn = Depends(csrf_form)) -> SignedIn:
@@ -88,7 +95,9 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
-def _refused(request: Request, signed_in: SignedIn, message: str, status: int = 403) -> HTMLResponse:
+def _refused(request: Request, signed_in: SignedIn, refusal: Union[Refused, str], status: int = 403) -> HTMLResponse:
+    """The refusal page; a Refused is told in the page's language."""
+    message = refusal.text(staff_language(request)) if isinstance(refusal, Refused) else refusal
     return templates.TemplateResponse(
         request, "catalogue_admin/refused.html", {"signed_in": signed_in, "message": message}, status_code=status
     )
@@ -97,10 +106,32 @@ def _refused(request: Request, signed_in: SignedIn, message: str, status: int = 
 def _done(request: Request) -> Optional[str]:
     done = request.query_params.get("done", "")
     version = request.query_params.get("v", "")
-    message = DONE.get(done)
-    if message and version.isdigit():
-        message = f"{message} (version {version})"
+    if done not in DONE:
+        return None
+    lang = staff_language(request)
+    message = t(f"admin.done.{done}", lang)
+    if version.isdigit():
+        message = t("admin.done.with_version", lang, message=message, version=version)
     return message
+
+
+# ------------------------------------------------------------------ language
+
+
+@router.get("/staff/language", include_in_schema=False)
+def choose_language(lang: str = Query(""), next: str = Query("/", max_length=2000)) -> Response:
+    """The staff pages' language switch: remembered in a cookie, then back to the page (a local path only).
+    An explicit ?lang= is taken off that page's address, so the cookie decides from then on."""
+    chosen = supported(lang)
+    if chosen is None:
+        return HTMLResponse("Choose a language: en or fr. / Choisissez une langue : en ou fr.", status_code=400)
+    parts = urlsplit(next)
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next and not parts.netloc
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"])
+    target = (parts.path + (f"?{query}" if query else "")) if local else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANG_COOKIE, chosen, max_age=YEAR, samesite="lax", httponly=True, path="/")
+    return response
 
 
 # ------------------------------------------------------------------ list
@@ -113,18 +144,21 @@ def index(
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
     orgs = editable_organisations(signed_in)
+    lang = staff_language(request)
     catalogue = catalogue_service.read_all(db_session=db_session)
-    names = {o.id: localise(o.name) for o in catalogue.organisations}
+    names = {o.id: localise(o.name, lang) for o in catalogue.organisations}
+    french = {item.service.id: item.fields for item in upkeep.missing_french(catalogue.services, orgs)}
     open_drafts = drafts.open_drafts(db_session=db_session, organisations=orgs)
     report = upkeep.review_report(db_session, signed_in, _settings(request).review_after_days)
     overdue_ids = {item.service.id for item in report.overdue}
     services = [
         {
             "id": s.id,
-            "name": localise(s.name),
+            "name": localise(s.name, lang),
             "organisation": names.get(s.organisation, s.organisation),
             "last_checked": s.last_checked,
             "overdue": s.id in overdue_ids,
+            "french_missing": [t(f"admin.french_fields.{field}", lang) for field in french.get(s.id, [])],
             "drafts": [d for d in open_drafts if d.service_id == s.id],
         }
         for s in catalogue.services
@@ -141,6 +175,7 @@ def index(
             "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username]
             + awaiting_my_consent(db_session, signed_in),
             "overdue_count": len(report.overdue),
+            "french_missing_count": len(french),
             "ownerless_count": len(report.ownerless),
             "require_review": _settings(request).require_review,
             "my_organisations": [names.get(o, o) for o in signed_in.user.organisations],
@@ -167,18 +202,15 @@ def _edit_page(
     notice: Optional[str] = None,
 ) -> HTMLResponse:
     catalogue = catalogue_service.read_all(db_session=db_session)
+    lang = staff_language(request)
     orgs = editable_organisations(signed_in)
     organisations = [
-        (o.id, localise(o.name))
+        (o.id, localise(o.name, lang))
         for o in catalogue.organisations
         if orgs is None or o.id in orgs or o.id == values.get("organisation")
     ]
     others = drafts.open_drafts(db_session=db_session, service_id=service_id) if service_id else []
-    error_list = [
-        (key, LABELS.get(key, key.replace(".", " ").replace("_", " ")), message)
-        for key, messages in errors.items()
-        for message in messages
-    ]
+    error_list = [(key, field_label(key, lang), message) for key, messages in errors.items() for message in messages]
     return templates.TemplateResponse(
         request,
         "catalogue_admin/edit.html",
@@ -196,11 +228,11 @@ def _edit_page(
             "done": _done(request),
             "notice": notice,
             "other_drafts": [d for d in others if d.author != signed_in.user.username],
-            "life_events": [(e.id, localise(e.title)) for e in catalogue.life_events],
+            "life_events": [(e.id, localise(e.title, lang)) for e in catalogue.life_events],
             "organisations": organisations,
             "levels": LEVELS,
             "channel_types": CHANNEL_TYPES,
-            "services": [(s.id, localise(s.name)) for s in catalogue.services if s.id != service_id],
+            "services": [(s.id, localise(s.name, lang)) for s in catalogue.services if s.id != service_id],
             "require_review": _settings(request).require_review,
             "general": forms.GENERAL,
         },
@@ -227,12 +259,12 @@ async def create(
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
     form = await request.form()
-    entry, form_errors, rows = forms.entry_from_form(form)
+    entry, form_errors, rows = forms.entry_from_form(form, staff_language(request))
     values = forms.values_from_form(form)
     try:
         ensure_can_edit(db_session, signed_in, [entry.get("organisation")], entry.get("id", "new"), "create")
     except Refused as error:
-        return _refused(request, signed_in, error.message)
+        return _refused(request, signed_in, error)
     if form_errors:
         return _with_problems(request, db_session, signed_in, None, entry, values, form_errors, rows, None)
     try:
@@ -265,9 +297,11 @@ def edit_page(
         return _refused(
             request,
             signed_in,
-            f"You cannot change services of "
-            f"{organisation_name(db_session, published.organisation)}: they are kept by its own "
-            f"service owners.",
+            Refused(
+                "",
+                key="admin.refused.other_organisation",
+                values={"organisation": organisation_name(db_session, published.organisation)},
+            ),
         )
     mine = next(
         iter(drafts.open_drafts(db_session=db_session, service_id=service_id, author=signed_in.user.username)), None
@@ -298,14 +332,14 @@ async def save(
     published = drafts.current(db_session=db_session, service_id=service_id)
     if published is None:
         raise HTTPException(404, f"No service {service_id[:128]!r}.")
-    entry, form_errors, rows = forms.entry_from_form(form)
+    entry, form_errors, rows = forms.entry_from_form(form, staff_language(request))
     entry["id"] = service_id
     values = forms.values_from_form(form)
     base_version = _int(form.get("base_version"))
     try:
         ensure_can_edit(db_session, signed_in, [published.organisation, entry.get("organisation")], service_id, "edit")
     except Refused as error:
-        return _refused(request, signed_in, error.message)
+        return _refused(request, signed_in, error)
     if form_errors:
         return _with_problems(
             request, db_session, signed_in, service_id, entry, values, form_errors, rows, base_version, published
@@ -434,7 +468,7 @@ def _publish_from_history(
         ensure_can_edit(db_session, signed_in, organisations, service_id, action)
         outcome = finish(db_session, signed_in, make_draft(), True, _settings(request).require_review)
     except Refused as error:
-        return _refused(request, signed_in, error.message)
+        return _refused(request, signed_in, error)
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, published.organisation)
         return _history_page(request, db_session, signed_in, service_id, None, None, status=409, errors=[str(error)])
@@ -522,7 +556,7 @@ def _history_page(
             "done": _done(request),
             "errors": errors or [],
             "can_edit": bool(published and signed_in.can_edit(published.organisation)),
-            "name": localise((published.data if published else {}).get("name")) or service_id,
+            "name": localise((published.data if published else {}).get("name"), staff_language(request)) or service_id,
         },
         status_code=status,
     )
@@ -572,7 +606,11 @@ def draft_page(
         return _refused(
             request,
             signed_in,
-            f"This draft belongs to {organisation_name(db_session, draft.organisation)}, which you do not keep.",
+            Refused(
+                "",
+                key="admin.refused.draft_not_yours",
+                values={"organisation": organisation_name(db_session, draft.organisation)},
+            ),
         )
     return _draft_page(request, db_session, signed_in, draft)
 
@@ -638,12 +676,14 @@ async def draft_step(
             done = "rejected"
         else:
             if draft.author != signed_in.user.username and signed_in.user.role != "admin":
-                raise Refused("Only the draft's author or an administrator can discard it.")
+                raise Refused(
+                    "Only the draft's author or an administrator can discard it.", key="admin.refused.discard"
+                )
             drafts.discard(db_session=db_session, draft_id=draft_id)
             audit.record(db_session, signed_in, "draft.discard", "service", draft.service_id, detail)
             done = "discarded"
     except Refused as error:
-        return _refused(request, signed_in, error.message, error.status)
+        return _refused(request, signed_in, error, error.status)
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, draft.organisation)
         return _draft_page(
@@ -652,7 +692,7 @@ async def draft_step(
             signed_in,
             draft,
             409,
-            [str(error) + " Open the service's edit page: your draft is merged with the new version there."],
+            [f"{error} {t('admin.refused.merged', staff_language(request))}"],
         )
     except drafts.DraftError as error:
         messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
@@ -682,11 +722,19 @@ def review_page(
     days = days or _settings(request).review_after_days
     report = upkeep.review_report(db_session, signed_in, days)
     catalogue = catalogue_service.read_all(db_session=db_session)
-    names = {o.id: localise(o.name) for o in catalogue.organisations}
+    names = {o.id: localise(o.name, staff_language(request)) for o in catalogue.organisations}
+    french = upkeep.missing_french(catalogue.services, editable_organisations(signed_in))
     return templates.TemplateResponse(
         request,
         "catalogue_admin/review.html",
-        {"signed_in": signed_in, "report": report, "days": days, "names": names, "localise": localise},
+        {
+            "signed_in": signed_in,
+            "report": report,
+            "days": days,
+            "names": names,
+            "localise": localise,
+            "french": french,
+        },
     )
 
 
@@ -730,7 +778,7 @@ async def import_file(
             db_session, signed_in, text, format, publish_now == "on", _settings(request).require_review
         )
     except Refused as error:
-        return _refused(request, signed_in, error.message, error.status)
+        return _refused(request, signed_in, error, error.status)
     except drafts.DraftError as error:
         messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
         return templates.TemplateResponse(

@@ -1,11 +1,11 @@
-"""Keeping it true: overdue entries, services no owner keeps, and the
-questions citizens asked that matched no service."""
+"""Keeping it true: overdue entries, services no owner keeps, entries missing
+their French text, and the questions citizens asked that matched no service."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,6 +70,50 @@ def report_out(report: ReviewReport) -> Dict[str, Any]:
         ],
         "ownerless": [{"id": service.id, "organisation": service.organisation} for service in report.ownerless],
     }
+
+
+# The texts citizens see, in the order the edit form shows them (keys of admin.french_fields).
+CITIZEN_TEXTS = ("name", "summary", "applies_when", "documents", "deadline", "fee", "processing_time", "channels")
+
+
+@dataclass
+class MissingText:
+    service: Service
+    fields: List[str]
+
+
+def _has(text: Optional[Dict[str, str]], lang: str) -> bool:
+    return bool((text or {}).get(lang, "").strip())
+
+
+def missing_texts(service: Service, lang: str = "fr") -> List[str]:
+    """Which citizen-facing texts of `service` have English but no `lang` text (CITIZEN_TEXTS names).
+    A text absent in both languages is not missing a translation."""
+    found = {
+        "name": [service.name],
+        "summary": [service.summary],
+        "applies_when": [service.applies_when.text],
+        "documents": list(service.documents),
+        "deadline": [service.deadline.text] if service.deadline else [],
+        "fee": [service.fee.text] if service.fee else [],
+        "processing_time": [service.processing_time] if service.processing_time else [],
+        "channels": [channel.note for channel in service.channels if channel.note],
+    }
+    return [name for name in CITIZEN_TEXTS if any(_has(text, "en") and not _has(text, lang) for text in found[name])]
+
+
+def missing_french(services: Iterable[Service], organisations: Optional[Iterable[str]] = None) -> List[MissingText]:
+    """Published entries (of `organisations`, None: all) a French speaker sees partly in English: the list
+    to review. Citizens meanwhile get the English text marked "available in English only"."""
+    mine = None if organisations is None else set(organisations)
+    listed = []
+    for service in services:
+        if mine is not None and service.organisation not in mine:
+            continue
+        fields = missing_texts(service, "fr")
+        if fields:
+            listed.append(MissingText(service, fields))
+    return listed
 
 
 def gaps(db_session: Session, days: int) -> List[audit.Gap]:

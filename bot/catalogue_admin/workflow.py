@@ -5,13 +5,14 @@ in the same transaction, and refusals recorded before they are answered."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.users.models import SignedIn
+from bot.web.i18n import t
 from onewindow_catalogue.drafts import service as drafts
 from onewindow_catalogue.drafts.models import ServiceVersionRow
 from onewindow_catalogue.models import OrganisationRow
@@ -27,12 +28,28 @@ PUBLISH_ACTIONS = {
 
 
 class Refused(Exception):
-    """The signed-in user may not do this; `message` names the organisation."""
+    """The signed-in user may not do this; `message` names the organisation. `key` and `values` give the
+    same text in another language (bot/web/i18n admin.*.yml), for the pages; the API answers in English."""
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int = 403,
+        key: Optional[str] = None,
+        values: Union[Dict[str, Any], Callable[[str], Dict[str, Any]], None] = None,
+    ) -> None:
         self.message = message
         self.status = status
+        self.key = key
+        self.values = values or {}
         super().__init__(message)
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (the English message when it has no key)."""
+        if not self.key:
+            return self.message
+        values = self.values(lang) if callable(self.values) else self.values
+        return t(self.key, lang, **values)
 
 
 def organisation_name(db_session: Session, organisation_id: str) -> str:
@@ -62,9 +79,11 @@ def ensure_can_edit(
             )
             db_session.commit()
             mine = ", ".join(signed_in.user.organisations) or "none"
+            name = organisation_name(db_session, organisation)
             raise Refused(
-                f"You cannot change services of {organisation_name(db_session, organisation)}: "
-                f"your account keeps the services of {mine}."
+                f"You cannot change services of {name}: your account keeps the services of {mine}.",
+                key="admin.refused.not_yours",
+                values={"organisation": name, "mine": mine},
             )
 
 
@@ -140,7 +159,36 @@ def ensure_consent(
         {"organisation": sorted(missing)[0], "attempted": attempted, "relations": missing},
     )
     db_session.commit()
-    raise Refused(consent_message(db_session, missing, approving))
+    raise Refused(
+        consent_message(db_session, missing, approving),
+        key="admin.refused.approve_consent" if approving else "admin.refused.submit_consent",
+        values=_consent_values(db_session, missing),
+    )
+
+
+def _consent_values(db_session: Session, missing: Mapping[str, List[str]]) -> Callable[[str], Dict[str, str]]:
+    """The placeholders of the consent messages (`relations`, `owners`), put into words in a page's language."""
+    names = {org: organisation_name(db_session, org) for org in missing}
+
+    def values(lang: str) -> Dict[str, str]:
+        parts = [
+            t(
+                "admin.refused.relation",
+                lang,
+                relations=", ".join(_relation(relation, lang) for relation in relations),
+                organisation=names[org],
+            )
+            for org, relations in missing.items()
+        ]
+        return {"relations": "; ".join(parts), "owners": t("admin.refused.and", lang).join(names.values())}
+
+    return values
+
+
+def _relation(relation: str, lang: str) -> str:
+    """A relation as consent_needed words it ("covers 'x'"), in `lang`."""
+    kind, _, target = relation.partition(" ")
+    return t(f"admin.refused.{kind}", lang, default=relation, target=target.strip("'"))
 
 
 def consent_message(db_session: Session, missing: Mapping[str, List[str]], approving: bool = False) -> str:
@@ -230,7 +278,11 @@ def publish(
             )
     except IntegrityError:
         db_session.rollback()
-        raise Refused("Someone published this service at the same moment. Reload it and try again.", 409) from None
+        raise Refused(
+            "Someone published this service at the same moment. Reload it and try again.",
+            409,
+            key="admin.refused.same_moment",
+        ) from None
     audit.record(
         db_session,
         signed_in,
