@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
 
 Base = declarative_base()
@@ -64,20 +65,56 @@ def _private_sqlite_file(url: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
+# SQLite file databases: connections are kept and reused (SQLAlchemy 1.4 would open and close one per
+# session, and run the pragmas each time). Each process has its own pool; SQLite's WAL and busy timeout
+# let processes share the file, and a pooled connection is used by one thread at a time.
+SQLITE_POOL_SIZE = 5
+SQLITE_MAX_OVERFLOW = 10
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or default_database_url()
     if url.startswith("sqlite"):
         _private_sqlite_file(url)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
+        options: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if _is_file_database(url):
+            options.update(poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
+        engine = create_engine(url, future=True, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    _one_process_per_connection(engine)
+    return engine
+
+
+def _is_file_database(url: str) -> bool:
+    database = make_url(url).database
+    return bool(database) and database != ":memory:" and "mode=memory" not in url
+
+
+def _one_process_per_connection(engine: Engine) -> None:
+    """A pooled connection is never used by two processes: one inherited through fork is
+    dropped (not closed: the parent still owns it) and a fresh one opened in its place."""
+
+    def remember(_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["pid"] = os.getpid()
+
+    def check(_connection, record, proxy) -> None:  # type: ignore[no-untyped-def]
+        if record.info.get("pid", os.getpid()) != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise exc.DisconnectionError("connection opened by another process")
+
+    event.listen(engine, "connect", remember)
+    event.listen(engine, "checkout", check)
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """WAL lets the web app, action server and CLI share the file; foreign keys on."""
+    """WAL lets the web app, action server and CLI share the file; foreign keys on. In WAL mode
+    `synchronous=NORMAL` syncs at checkpoints rather than at every commit: a process that dies
+    (even SIGKILL) loses nothing committed; only a power cut or OS crash may lose the last commits."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
