@@ -86,7 +86,14 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{settings.rasa_port};
-    location / {{ proxy_pass http://rasa; }}
+    location / {{
+      # A Rasa replica that dies mid-turn (connection reset before any answer) has saved
+      # nothing unless it died between saving the tracker and answering (a turn then counted
+      # twice, not lost): the turn goes to the next replica, which waits for the dead one's
+      # lock ticket to expire (RASA_LOCK_SECONDS). Never after a timeout: the first may still run.
+      proxy_next_upstream error non_idempotent;
+      proxy_pass http://rasa;
+    }}
   }}
   server {{
     listen 127.0.0.1:{settings.action_port};
