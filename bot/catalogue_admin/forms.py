@@ -162,7 +162,7 @@ def _documents(values: Mapping[str, Any], page_lang: str = DEFAULT_LANGUAGE) -> 
                 document[lang] = lines[lang][index].strip()
         documents.append(document)
     extra = [other for other in SUPPORTED_LANGUAGES[1:] if len([x for x in lines[other] if x.strip()]) > len(english)]
-    return documents, [t("admin.form_errors.more_lines", page_lang, lang=other) for other in extra]
+    return documents, [t("admin.form_errors.more_lines", page_lang, language=other) for other in extra]
 
 
 def _channels(values: Mapping[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[int, int]]:
