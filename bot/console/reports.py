@@ -23,16 +23,17 @@ from sqlalchemy.orm import Session
 
 from bot.cases.directory import dispositions, queues
 from bot.cases.models import CaseEventRow, CaseRow
+from bot.console import formats
 from bot.console.service import minutes_between, reason_label
 from bot.conversations.models import ConversationRow, MessageRow
 from bot.retention.models import ArchivedContactRow
+from bot.web.i18n import t
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 from onewindow_catalogue.text import localise
 
 DEFAULT_DAYS = 30
 NO_EVENT = "none"
 CHANNELS = ("chat", "phone")
-CHANNEL_LABELS = {"chat": "Chat", "phone": "Phone"}
 
 
 class ReportRangeError(ValueError):
@@ -53,20 +54,22 @@ class DateRange:
         return first, after
 
 
-def date_range(start: Optional[str], end: Optional[str], timezone: str, today: Optional[dt.date] = None) -> DateRange:
+def date_range(
+    start: Optional[str], end: Optional[str], timezone: str, today: Optional[dt.date] = None, lang: str = "en"
+) -> DateRange:
     """The range from two form values (YYYY-MM-DD, either may be empty): the
-    last 30 days by default. ReportRangeError says what is wrong."""
+    last 30 days by default. ReportRangeError says what is wrong, in `lang`."""
     today = today or dt.datetime.now(ZoneInfo(timezone)).date()
     try:
         last = dt.date.fromisoformat(end) if end else today
     except ValueError:
-        raise ReportRangeError(f"'To' must be a date like {today.isoformat()}.") from None
+        raise ReportRangeError(t("console.reports.bad_to", lang, example=today.isoformat())) from None
     try:
         first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=DEFAULT_DAYS - 1)
     except ValueError:
-        raise ReportRangeError(f"'From' must be a date like {today.isoformat()}.") from None
+        raise ReportRangeError(t("console.reports.bad_from", lang, example=today.isoformat())) from None
     if first > last:
-        raise ReportRangeError("'From' must be on or before 'To'.")
+        raise ReportRangeError(t("console.reports.from_after_to", lang))
     return DateRange(first, last, timezone)
 
 
@@ -78,7 +81,10 @@ def _median(values: List[float]) -> Optional[float]:
     return statistics.median(values) if values else None
 
 
-def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: DateRange) -> Dict[str, Any]:
+def build_report(
+    *, db_session: Session, snapshot: CatalogueSnapshot, period: DateRange, lang: str = "en"
+) -> Dict[str, Any]:
+    """The figures, with labels (life events, channels, reasons, queues, dispositions) in `lang`."""
     start, end = period.bounds()
     conversations = list(
         db_session.execute(
@@ -125,12 +131,17 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
     for event in event_order:
         if event == NO_EVENT:
             continue
-        label = localise(snapshot.life_events[event].title) if event in snapshot.life_events else event
+        label = localise(snapshot.life_events[event].title, lang) if event in snapshot.life_events else event
         counts = {channel: volume[event][channel] for channel in CHANNELS}
         volume_rows.append({"id": event, "label": label or event, "counts": counts, "total": sum(counts.values())})
     none_counts = {channel: volume[NO_EVENT][channel] for channel in CHANNELS}
     volume_rows.append(
-        {"id": NO_EVENT, "label": "No life event recognised", "counts": none_counts, "total": sum(none_counts.values())}
+        {
+            "id": NO_EVENT,
+            "label": t("console.reports.no_event", lang),
+            "counts": none_counts,
+            "total": sum(none_counts.values()),
+        }
     )
 
     # Containment and handoff, over chat contacts.
@@ -151,7 +162,7 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
             per_queue[case.queue].append(wait)
         if case.status == "closed" and case.closed_at is not None:
             handling.append(minutes_between(claimed_at or case.created_at, case.closed_at))
-    known_queues = queues()
+    known_queues = queues(lang)
     queue_rows = []
     for queue_id, queue in known_queues.items():
         queue_cases = [case for case in chat_cases if case.queue == queue_id]
@@ -172,7 +183,7 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
 
     closed = [case for case in case_rows if case.status == "closed"]
     counts = Counter(case.disposition for case in closed)
-    disposition_rows = [{"id": d.id, "label": d.title, "count": counts.pop(d.id, 0)} for d in dispositions()]
+    disposition_rows = [{"id": d.id, "label": d.title, "count": counts.pop(d.id, 0)} for d in dispositions(lang)]
     disposition_rows += [{"id": str(code), "label": str(code), "count": n} for code, n in counts.items()]
 
     return {
@@ -185,7 +196,10 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
             "cases": len(case_rows),
             "closed": len(closed),
         },
-        "volume": {"channels": [{"id": c, "label": CHANNEL_LABELS[c]} for c in CHANNELS], "rows": volume_rows},
+        "volume": {
+            "channels": [{"id": c, "label": t(f"console.channels.{c}", lang)} for c in CHANNELS],
+            "rows": volume_rows,
+        },
         "containment": {
             "contained": len(contained),
             "chat": len(chat_contacts),
@@ -195,7 +209,9 @@ def build_report(*, db_session: Session, snapshot: CatalogueSnapshot, period: Da
             "handed_over": len(handed),
             "chat": len(chat_contacts),
             "rate": _rate(len(handed), len(chat_contacts)),
-            "reasons": [{"id": code, "label": reason_label(code), "count": n} for code, n in reasons.most_common()],
+            "reasons": [
+                {"id": code, "label": reason_label(code, lang), "count": n} for code, n in reasons.most_common()
+            ],
         },
         "wait": {"median_minutes": _median(waits), "count": len(waits)},
         "handling": {"median_minutes": _median(handling), "count": len(handling)},
@@ -301,12 +317,12 @@ def _chunks(items: List[Any], size: int) -> Iterable[List[Any]]:
 
 
 # --- presentation helpers -----------------------------------------------------------------------------------------
-def percent(rate: Optional[float]) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f}%"
+def percent(rate: Optional[float], lang: str = "en") -> str:
+    return formats.percent(rate, lang)
 
 
-def minutes_text(minutes: Optional[float]) -> str:
-    return "—" if minutes is None else f"{minutes:.1f} min"
+def minutes_text(minutes: Optional[float], lang: str = "en") -> str:
+    return formats.minutes_text(minutes, lang)
 
 
 def bars(rows: List[Dict[str, Any]], value_key: str = "count") -> List[Dict[str, Any]]:

@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -16,40 +15,19 @@ from bot.audit import service as audit_log
 from bot.cases import service as cases
 from bot.cases.directory import PRIORITY_QUEUE, Queue, queues
 from bot.cases.models import CaseRow
+from bot.console.formats import aware, duration, local_time
 from bot.conversations.models import MessageRow
 from bot.users.models import UserRow
+from bot.web.i18n import t
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts, render_services
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 from onewindow_catalogue.text import localise
 
 log = logging.getLogger(__name__)
 
-SLA_STATES = {
-    "ok": "Within SLA",
-    "warn": "Nearing SLA",
-    "bad": "Over SLA",
-    "none": "No one waiting",
-}
+SLA_STATES = ("ok", "warn", "bad", "none")  # words: console.sla.<state> in console.<lang>.yml
 WARN_SHARE = 0.5  # amber from half the queue's SLA on
-SENDER_LABELS = {"user": "Citizen", "bot": "Assistant", "agent": "Agent", "system": "OneWindow"}
-REASON_LABELS = {
-    "asked_for_person": "Asked for a person",
-    "urgent": "Urgent: safety concern",
-    "crisis": "Urgent: safety concern",
-    "complex_case": "Complex case",
-    "not_understood": "The assistant did not understand",
-    "other_service": "A service outside the life events",
-    "out_of_scope": "Outside what OneWindow covers",
-    "bot_unavailable": "The assistant was unavailable",
-    "phone_call": "Phone call",
-}
-
-
-def aware(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+SENDERS = ("user", "bot", "agent", "system")  # words: console.senders.<sender>
 
 
 def minutes_between(start: Optional[dt.datetime], end: Optional[dt.datetime]) -> Optional[float]:
@@ -58,24 +36,9 @@ def minutes_between(start: Optional[dt.datetime], end: Optional[dt.datetime]) ->
     return max(0.0, (aware(end) - aware(start)).total_seconds() / 60)
 
 
-def format_minutes(minutes: Optional[float]) -> str:
+def format_minutes(minutes: Optional[float], lang: str = "en") -> str:
     """'under 1 min', '12 min', '2 h 5 min' — for people, not machines."""
-    if minutes is None:
-        return "—"
-    if minutes < 1:
-        return "under 1 min"
-    whole = int(minutes)
-    if whole < 60:
-        return f"{whole} min"
-    hours, rest = divmod(whole, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-def local_time(moment: Optional[dt.datetime], timezone: str, with_date: bool = False) -> str:
-    if moment is None:
-        return ""
-    local = aware(moment).astimezone(ZoneInfo(timezone))
-    return local.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    return duration(minutes, lang)
 
 
 def sla_state(waited_minutes: Optional[float], sla_minutes: int) -> str:
@@ -88,13 +51,15 @@ def sla_state(waited_minutes: Optional[float], sla_minutes: int) -> str:
     return "ok"
 
 
-def reason_label(reason: Optional[str]) -> str:
-    """A handoff reason code in words; 'complex_case:deadline' keeps its detail."""
+def reason_label(reason: Optional[str], lang: str = "en") -> str:
+    """A handoff reason code in words; 'complex_case:deadline' keeps its detail (in words when known)."""
     if not reason:
-        return "Not recorded"
+        return t("console.reasons.not_recorded", lang)
     code, _, detail = reason.partition(":")
-    label = REASON_LABELS.get(code) or code.replace("_", " ").capitalize()
-    return f"{label} ({detail.replace('_', ' ')})" if detail else label
+    label = t(f"console.reasons.{code}", lang, default=code.replace("_", " ").capitalize())
+    if not detail:
+        return label
+    return f"{label} ({t(f'console.reason_details.{detail}', lang, default=detail.replace('_', ' '))})"
 
 
 # --- queues -------------------------------------------------------------------------------------------------------
@@ -111,7 +76,8 @@ class QueueSummary:
 
     @property
     def sla_label(self) -> str:
-        return SLA_STATES[self.sla_state]
+        """In English, for the JSON API (pages show console.sla.<state> in their language)."""
+        return t(f"console.sla.{self.sla_state}")
 
     @property
     def priority(self) -> str:
@@ -129,6 +95,7 @@ class WaitingCase:
     waited_minutes: float
     events: List[str]
     reason: str
+    lang: Optional[str] = None  # the citizen's language, when known
 
     @property
     def sla_state(self) -> str:
@@ -136,7 +103,7 @@ class WaitingCase:
 
     @property
     def sla_label(self) -> str:
-        return SLA_STATES[self.sla_state]
+        return t(f"console.sla.{self.sla_state}")
 
 
 @dataclass
@@ -154,13 +121,18 @@ def event_titles(snapshot: CatalogueSnapshot, events: Iterable[str], lang: str =
 
 
 def overview(
-    *, db_session: Session, snapshot: CatalogueSnapshot, agent_id: int, now: Optional[dt.datetime] = None
+    *,
+    db_session: Session,
+    snapshot: CatalogueSnapshot,
+    agent_id: int,
+    now: Optional[dt.datetime] = None,
+    lang: str = "en",
 ) -> Overview:
     """Every queue with its waiting count, oldest wait and SLA state (urgent
     queues first, then the most overdue); waiting cases urgent first, then
-    oldest first; and the cases this agent holds."""
+    oldest first; and the cases this agent holds. Titles and reasons in `lang`."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    known = queues()
+    known = queues(lang)
     summaries = {qid: QueueSummary(queue) for qid, queue in known.items()}
     waiting: List[WaitingCase] = []
     for case in cases.waiting(db_session=db_session):
@@ -170,23 +142,24 @@ def overview(
         summary.waiting += 1
         summary.urgent += 1 if case.urgent else 0
         summary.oldest_minutes = max(summary.oldest_minutes or 0.0, waited)
-        waiting.append(_listed(case, queue, waited, snapshot))
+        waiting.append(_listed(case, queue, waited, snapshot, lang))
     mine = []
     for case in cases.claimed_by(db_session=db_session, agent_id=agent_id):
         queue = known.get(case.queue) or Queue(case.queue, case.queue, 15)
-        mine.append(_listed(case, queue, minutes_between(case.claimed_at, now) or 0.0, snapshot))
+        mine.append(_listed(case, queue, minutes_between(case.claimed_at, now) or 0.0, snapshot, lang))
     ordered = sorted(summaries.values(), key=QueueSummary.sort_key)
     return Overview(queues=ordered, waiting=waiting, mine=mine)
 
 
-def _listed(case: CaseRow, queue: Queue, minutes: float, snapshot: CatalogueSnapshot) -> WaitingCase:
+def _listed(case: CaseRow, queue: Queue, minutes: float, snapshot: CatalogueSnapshot, lang: str) -> WaitingCase:
     summary = case.summary or {}
     return WaitingCase(
         case=case,
         queue=queue,
         waited_minutes=minutes,
-        events=event_titles(snapshot, summary.get("events") or []),
-        reason=reason_label(case.reason),
+        events=event_titles(snapshot, summary.get("events") or [], lang),
+        reason=reason_label(case.reason, lang),
+        lang=summary.get("lang") or "en",
     )
 
 
@@ -199,7 +172,7 @@ def fact_rows(snapshot: CatalogueSnapshot, facts: Mapping[str, Any], lang: str =
         fact = snapshot.facts.get(name)
         question = (localise(fact.question, lang) if fact else None) or name
         if value is None:
-            answer = "Does not know"
+            answer = t("console.phone.does_not_know", lang)
         elif fact is not None:
             answer = fact.label_of(value, lang)
         else:
@@ -229,7 +202,8 @@ def service_rows(snapshot: CatalogueSnapshot, ids: Iterable[str], lang: str = "e
     for sid in ids or []:
         prepared = snapshot.services.get(sid)
         if prepared is None:
-            rows.append({"id": sid, "name": f"{sid} (no longer in the catalogue)", "organisation": "", "level": ""})
+            name = t("console.case.service_gone", lang, id=sid)
+            rows.append({"id": sid, "name": name, "organisation": "", "level": ""})
             continue
         service = prepared.service
         org = snapshot.organisations.get(service.organisation)
@@ -366,13 +340,15 @@ def _kept_plan(bundle: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> 
     return {"phases": phases, "steps": steps}
 
 
-def transcript_rows(rows: Sequence[MessageRow], agents: Mapping[int, str], timezone: str) -> List[Dict[str, Any]]:
-    """Messages as the console shows them (already redacted when stored)."""
+def transcript_rows(
+    rows: Sequence[MessageRow], agents: Mapping[int, str], timezone: str, lang: str = "en"
+) -> List[Dict[str, Any]]:
+    """Messages as the console shows them (already redacted when stored), labels in `lang`."""
     out = []
     for row in rows:
-        sender = SENDER_LABELS.get(row.sender, row.sender)
+        sender = t(f"console.senders.{row.sender}", lang, default=row.sender)
         if row.sender == "agent" and row.agent_id in agents:
-            sender = f"{agents[row.agent_id]} (agent)"
+            sender = t("console.senders.named_agent", lang, name=agents[row.agent_id])
         bundle = row.bundle or None
         out.append(
             {
@@ -380,13 +356,25 @@ def transcript_rows(rows: Sequence[MessageRow], agents: Mapping[int, str], timez
                 "sender": row.sender,
                 "sender_label": sender,
                 "text": row.text or "",
-                "time": local_time(row.created_at, timezone),
+                "time": local_time(row.created_at, timezone, lang=lang),
                 "buttons": [b.get("title", "") for b in row.buttons or [] if isinstance(b, dict)],
                 "bundle_size": len(bundle.get("services") or []) if isinstance(bundle, dict) else None,
                 "redacted": list(row.redacted_kinds or []),
             }
         )
     return out
+
+
+def citizen_words(rows: Sequence[MessageRow], limit: int = 3) -> List[str]:
+    """What the person wrote before an agent joined (their first messages, already redacted), as they wrote
+    it: the agent reads the request in the person's own language, not a paraphrase."""
+    said = []
+    for row in rows:
+        if row.sender == "agent":
+            break
+        if row.sender == "user" and (row.text or "").strip():
+            said.append(row.text.strip())
+    return said[:limit]
 
 
 def agent_names(db_session: Session, ids: Iterable[Optional[int]]) -> Dict[int, str]:

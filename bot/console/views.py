@@ -23,15 +23,16 @@ from starlette.datastructures import FormData
 from bot.assistant.text_language import mark_text_languages
 from bot.audit.service import record_unmatched
 from bot.cases import service as cases
-from bot.cases.directory import dispositions, queues
+from bot.cases.directory import dispositions, may_take, queues
 from bot.cases.models import CaseRead, CaseRow
-from bot.console import reports
+from bot.console import formats, reports
 from bot.console import service as console
 from bot.conversations import service as conversations
 from bot.triage.nlu import NluUnavailable
-from bot.triage.service import TriageInputError, clean_text, triage
+from bot.triage.service import MAX_TEXT, TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles, csrf_form, page_roles
 from bot.users.models import SignedIn
+from bot.web.i18n import LANG_COOKIE, staff_language, supported, t
 from bot.web.templating import templates
 from onewindow_catalogue.bundle import BundleRequestError
 from onewindow_catalogue.database import get_db_session, session_scope
@@ -44,20 +45,10 @@ AGENT = page_roles("agent")
 API_AGENT = api_roles("agent")
 UNKNOWN = "__unknown__"  # a form answer meaning "the caller does not know"
 FACT_FIELD = "fact."
-RECOGNITION_DOWN = "Recognition is unavailable — the assistant server is not running. Try again when it is back."
-NOTICES = {
-    "claimed": "You claimed case {reference}. The person sees that an agent has joined.",
-    "replied": "Message sent to the person's chat.",
-    "bundle_sent": "The list of services was sent to the person's chat.",
-    "bundle_saved": "The list of services was saved on the case.",
-    "transferred": "Case {reference} moved to the {queue} queue.",
-    "closed": "Case {reference} closed: {disposition}.",
-    "phone_saved": "Phone case {reference} saved and claimed by you.",
-}
-ERRORS = {
-    "claimed_elsewhere": "Case {reference} is no longer waiting: another agent claimed or closed it.",
-    "needs_language": "Case {reference} needs an agent who speaks the person's language ({queue} queue).",
-}
+# Codes a redirect may carry; their words are console.notices.<code> / console.errors.<code> in console.<lang>.yml.
+NOTICES = ("claimed", "replied", "bundle_sent", "bundle_saved", "transferred", "closed", "phone_saved")
+ERRORS = ("claimed_elsewhere", "needs_language")
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def _now() -> dt.datetime:
@@ -77,10 +68,38 @@ def _timezone(request: Request) -> str:
     return request.app.state.settings.timezone
 
 
-def _render(request: Request, name: str, signed_in: SignedIn, context: Dict[str, Any], status: int = 200):
-    return templates.TemplateResponse(
-        request, f"console/{name}", {"signed_in": signed_in, "lang": "en", **context}, status_code=status
+def _lang(request: Request) -> str:
+    """The staff member's language: the switch (?lang=, then its cookie), else Accept-Language, else English."""
+    return staff_language(request)
+
+
+def _render(
+    request: Request,
+    name: str,
+    signed_in: SignedIn,
+    context: Dict[str, Any],
+    status: int = 200,
+    here: Optional[str] = None,
+):
+    """A console page in the staff member's language. `here`: the page the language switch links back to
+    (a form post's page is shown at its action's address, which only takes posts). A `?lang=` choice is
+    remembered in the cookie every staff page reads."""
+    lang = _lang(request)
+    helpers = {
+        "number": lambda value: formats.number(value, lang),
+        "percent": lambda rate: formats.percent(rate, lang),
+        "format_minutes": lambda minutes: formats.duration(minutes, lang),
+    }
+    response = templates.TemplateResponse(
+        request,
+        f"console/{name}",
+        {"signed_in": signed_in, **helpers, **context, "lang": lang, "here": here or request.url.path},
+        status_code=status,
     )
+    chosen = supported(request.query_params.get("lang"))
+    if chosen:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_COOKIE_SECONDS, httponly=True, samesite="lax")
+    return response
 
 
 def _case_or_404(db_session: Session, case_id: int) -> CaseRow:
@@ -90,17 +109,18 @@ def _case_or_404(db_session: Session, case_id: int) -> CaseRow:
         raise HTTPException(404, f"No case with id {case_id}.") from None
 
 
-def _notice(db_session: Session, code: Optional[str], case_id: Optional[int], table: Dict[str, str]) -> Optional[str]:
-    """A fixed message for a notice code (never text from the address bar)."""
-    if not code or code not in table:
+def _notice(db_session: Session, code: Optional[str], case_id: Optional[int], kind: str, lang: str) -> Optional[str]:
+    """A fixed message for a notice code (never text from the address bar), in `lang`.
+    `kind`: "notices" or "errors"."""
+    if not code or code not in (NOTICES if kind == "notices" else ERRORS):
         return None
     case = db_session.get(CaseRow, case_id) if case_id else None
     values = {"reference": case.reference if case else "", "queue": "", "disposition": ""}
     if case is not None:
-        queue = queues().get(case.queue)
+        queue = queues(lang).get(case.queue)
         values["queue"] = queue.title if queue else case.queue
-        values["disposition"] = next((d.title for d in dispositions() if d.id == case.disposition), "")
-    return table[code].format(**values)
+        values["disposition"] = next((d.title for d in dispositions(lang) if d.id == case.disposition), "")
+    return t(f"console.{kind}.{code}", lang, **values)
 
 
 # --- queues -------------------------------------------------------------------------------------------------------
@@ -115,8 +135,9 @@ def queue_page(
     db_session: Session = Depends(get_db_session, scope="function"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
-    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id)
-    known = queues()
+    lang = _lang(request)
+    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id, lang=lang)
+    known = queues(lang)
     shown = [item for item in view.waiting if not queue or item.case.queue == queue]
     return _render(
         request,
@@ -126,11 +147,11 @@ def queue_page(
             "view": view,
             "waiting": shown,
             "queue_filter": known.get(queue) if queue else None,
-            "notice": _notice(db_session, notice, case, NOTICES),
-            "error": _notice(db_session, error, case, ERRORS),
-            "format_minutes": console.format_minutes,
-            "updated": console.local_time(_now(), _timezone(request)),
+            "notice": _notice(db_session, notice, case, "notices", lang),
+            "error": _notice(db_session, error, case, "errors", lang),
+            "updated": console.local_time(_now(), _timezone(request), lang=lang),
         },
+        here=f"/console?queue={queue}" if queue in known else "/console",
     )
 
 
@@ -225,7 +246,8 @@ def _case_context(
     **overrides: Any,
 ) -> Dict[str, Any]:
     summary = case.summary or {}
-    known = queues()
+    lang = _lang(request)
+    known = queues(lang)
     timezone = _timezone(request)
     rows = (
         conversations.messages_after(db_session=db_session, conversation_id=case.conversation_id)
@@ -244,39 +266,52 @@ def _case_context(
     conversation = (
         conversations.get(db_session=db_session, conversation_id=case.conversation_id) if case.conversation_id else None
     )
+    citizen_lang = conversation.lang if conversation else summary.get("lang")  # the latest, if they switched
+    queue = known.get(case.queue)
+    titles = {d.id: d.title for d in dispositions(lang)}
+    events, facts = summary.get("events") or [], summary.get("facts") or {}
+
+    def when(moment: Any) -> str:
+        return console.local_time(moment, timezone, with_date=True, lang=lang)
+
     context = {
         "case": case,
         "summary": summary,
-        "queue": known.get(case.queue),
+        "queue": queue,
         "queues": list(known.values()),
-        "dispositions": dispositions(),
+        "dispositions": dispositions(lang),
         "is_mine": case.status == "claimed" and case.assigned_agent_id == signed_in.user.id,
         "holder": names.get(case.assigned_agent_id) if case.assigned_agent_id else None,
-        "events": console.event_titles(snapshot, summary.get("events") or []),
-        "facts": console.fact_rows(snapshot, summary.get("facts") or {}),
-        "questions": console.question_rows(snapshot, summary.get("open_questions") or []),
-        "reason": console.reason_label(case.reason),
-        "proposed": console.plan_rows(snapshot, summary.get("events") or [], summary.get("facts") or {}, proposed),
-        "added": console.service_rows(snapshot, added),
+        "events": console.event_titles(snapshot, events, lang),
+        "facts": console.fact_rows(snapshot, facts, lang),
+        "questions": console.question_rows(snapshot, summary.get("open_questions") or [], lang),
+        "reason": console.reason_label(case.reason, lang),
+        "proposed": console.plan_rows(snapshot, events, facts, proposed, lang),
+        "added": console.service_rows(snapshot, added, lang),
         "matches": overrides.pop("matches", []),
         "chosen": set(proposed if chosen is None else chosen),
-        "sent": console.service_rows(snapshot, sent),
-        "catalogue": console.catalogue_choices(snapshot),
-        "transcript": console.transcript_rows(rows, names, timezone),
+        "sent": console.service_rows(snapshot, sent, lang),
+        "catalogue": console.catalogue_choices(snapshot, lang),
+        "transcript": console.transcript_rows(rows, names, timezone, lang),
         "last_seq": rows[-1].id if rows else 0,
         "owner": conversation.owner if conversation else None,
-        "citizen_lang": conversation.lang if conversation else summary.get("lang"),  # the latest, if they switched
-        "created": console.local_time(case.created_at, timezone, with_date=True),
-        "claimed": console.local_time(case.claimed_at, timezone, with_date=True),
-        "closed": console.local_time(case.closed_at, timezone, with_date=True),
-        "waited": console.format_minutes(console.minutes_between(case.created_at, case.claimed_at or _now())),
-        "disposition_title": next((d.title for d in dispositions() if d.id == case.disposition), case.disposition),
-        "consent_time": console.local_time(_parse_time((case.consent or {}).get("recorded_at")), timezone, True),
+        "citizen_lang": citizen_lang,
+        "citizen_said": console.citizen_words(rows),
+        "needs_language": _needs_language(case, queue, signed_in),
+        "created": when(case.created_at),
+        "claimed": when(case.claimed_at),
+        "closed": when(case.closed_at),
+        "waited": formats.duration(console.minutes_between(case.created_at, case.claimed_at or _now()), lang),
+        "disposition_title": titles.get(case.disposition, case.disposition),
+        "disposition_name": lambda code: titles.get(code, code),
+        "queue_title": lambda code: known[code].title if code in known else code,
+        "referred_title": titles.get("referred_program", ""),
+        "consent_time": when(_parse_time((case.consent or {}).get("recorded_at"))),
         "timeline": timeline,
         "names": names,
         "transfer_note": transfers[-1].detail.get("note") if transfers else None,
         "transfer_by": names.get(transfers[-1].actor_id) if transfers else None,
-        "when": lambda moment: console.local_time(moment, timezone, with_date=True),
+        "when": when,
         "notice": None,
         "error": None,
         "error_form": None,
@@ -285,6 +320,14 @@ def _case_context(
     }
     context.update(overrides)
     return context
+
+
+def _needs_language(case: CaseRow, queue: Any, signed_in: SignedIn) -> Optional[str]:
+    """The language this waiting case's queue requires and this agent lacks (said before they try to claim)."""
+    if case.status != "waiting" or queue is None or not queue.language:
+        return None
+    user = signed_in.user
+    return None if may_take(user.username, case.queue, user.languages) else queue.language
 
 
 def _parse_time(value: Any) -> Optional[dt.datetime]:
@@ -298,7 +341,7 @@ def _parse_time(value: Any) -> Optional[dt.datetime]:
 
 def _case_page(request, db_session, snapshot, case, signed_in, status: int = 200, **overrides):
     context = _case_context(request, db_session, snapshot, case, signed_in, **overrides)
-    return _render(request, "case.html", signed_in, context, status=status)
+    return _render(request, "case.html", signed_in, context, status=status, here=f"/console/cases/{case.id}")
 
 
 @router.get("/console/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -318,7 +361,7 @@ def case_page(
         snapshot,
         case,
         signed_in,
-        notice=_notice(db_session, notice, case.id, NOTICES),
+        notice=_notice(db_session, notice, case.id, "notices", _lang(request)),
         focus=focus,
     )
 
@@ -342,7 +385,7 @@ def case_messages(
         conversations.get(db_session=db_session, conversation_id=case.conversation_id) if case.conversation_id else None
     )
     return {
-        "messages": console.transcript_rows(rows, names, _timezone(request)),
+        "messages": console.transcript_rows(rows, names, _timezone(request), _lang(request)),
         "owner": conversation.owner if conversation else None,
         "status": case.status,
     }
@@ -365,6 +408,14 @@ class CaseFormPost:
 
     def field(self, name: str) -> str:
         return str(self.form.get(name) or "")
+
+    @property
+    def lang(self) -> str:
+        return _lang(self.request)
+
+    def text(self, key: str, **values: Any) -> str:
+        """A console text in the staff member's language."""
+        return t(f"console.{key}", self.lang, **values)
 
     def page(self, status: int = 200, **overrides: Any) -> Response:
         return _case_page(
@@ -415,19 +466,19 @@ def bundle_page(post: CaseFormPost = Depends(case_form_post)):
     page = dict(chosen=chosen, added=added, error_form="bundle", form={"note": note, "add": query})
     if form.get("action") == "add":
         if not query:
-            return post.invalid("Type a service name or id to add.", focus="add-service", **page)
-        matches = console.search_services(post.snapshot, query)
+            return post.invalid(post.text("case.add_empty"), focus="add-service", **page)
+        matches = console.search_services(post.snapshot, query, post.lang)
         if not matches:
-            return post.invalid(f"No catalogue service matches “{query}”.", focus="add-service", **page)
+            return post.invalid(post.text("case.add_none", query=query), focus="add-service", **page)
         if len(matches) == 1:
             sid = matches[0]["id"]
             page.update(chosen=chosen + [sid], added=added + [sid], form={"note": note, "add": ""})
-            return post.page(focus="add-service", notice=f"Added {matches[0]['name']} to the list.", **page)
+            return post.page(focus="add-service", notice=post.text("case.added", name=matches[0]["name"]), **page)
         page.update(matches=[m for m in matches if m["id"] not in chosen])
-        notice = f"{len(matches)} services match “{query}”: tick the ones to add."
+        notice = post.text("case.add_many", count=formats.number(len(matches), post.lang), query=query)
         return post.page(focus="matches-heading", notice=notice, **page)
     if not chosen:
-        return post.invalid("Tick at least one service to send.", focus="bundle-heading", **page)
+        return post.invalid(post.text("case.tick_one"), focus="bundle-heading", **page)
     summary = case.summary or {}
     lang = "en"
     if case.conversation_id:
@@ -456,12 +507,12 @@ def transfer_page(post: CaseFormPost = Depends(case_form_post)):
     queue, note = post.field("queue"), post.field("note")
     page = dict(error_form="transfer", focus="transfer-queue", form={"queue": queue, "transfer_note": note})
     if not queue:
-        return post.invalid("Choose the queue to transfer the case to.", **page)
+        return post.invalid(post.text("case.transfer_no_queue"), **page)
     if not note.strip():
         page["focus"] = "transfer-note"
-        return post.invalid("Write a note for the next agent: why the case moves.", **page)
+        return post.invalid(post.text("case.transfer_no_note"), **page)
     if queue == post.case.queue:
-        return post.invalid("The case is already in that queue: choose another one.", **page)
+        return post.invalid(post.text("case.transfer_same_queue"), **page)
     try:
         cases.transfer(
             db_session=post.db_session, case_id=post.case.id, agent_id=post.signed_in.user.id, queue=queue, note=note
@@ -509,7 +560,9 @@ def _answers(form: FormData) -> Dict[str, Any]:
     return answers
 
 
-def _answer_fields(snapshot: CatalogueSnapshot, result: Dict[str, Any], answers: Dict[str, Any]) -> List[Dict]:
+def _answer_fields(
+    snapshot: CatalogueSnapshot, result: Dict[str, Any], answers: Dict[str, Any], lang: str = "en"
+) -> List[Dict]:
     """One field per known fact (editable) and per open question, in that order."""
     fields: List[Dict[str, Any]] = []
     seen = set()
@@ -528,9 +581,9 @@ def _answer_fields(snapshot: CatalogueSnapshot, result: Dict[str, Any], answers:
         fields.append(
             {
                 "fact": fact_id,
-                "text": localise(fact.question) or fact_id,
+                "text": localise(fact.question, lang) or fact_id,
                 "type": fact.type,
-                "options": fact.options(),
+                "options": fact.options(lang),
                 "value": "" if value == "" else str(value),
                 "open": fact_id in open_ids and fact_id not in known,
             }
@@ -539,24 +592,37 @@ def _answer_fields(snapshot: CatalogueSnapshot, result: Dict[str, Any], answers:
 
 
 async def _run_triage(request: Request, text: str, answers: Dict[str, Any], snapshot: CatalogueSnapshot):
+    """The triage result, its services, questions and answers in the staff member's language."""
+    lang = _lang(request)
+    stripped = text.strip()
+    if not stripped:
+        raise TriageInputError(t("console.phone.text_empty", lang))
+    if len(stripped) > MAX_TEXT:
+        raise TriageInputError(t("console.phone.text_too_long", lang, max=formats.number(MAX_TEXT, lang)))
     cleaned = clean_text(text)
     parse = await request.app.state.parser.parse(cleaned)
-    return triage(cleaned, parse, snapshot, "en", answers)
+    return triage(cleaned, parse, snapshot, lang, answers)
 
 
 def _phone_context(
-    snapshot: CatalogueSnapshot, text: str, result: Optional[Dict], answers: Dict[str, Any], **extra: Any
+    snapshot: CatalogueSnapshot,
+    text: str,
+    result: Optional[Dict],
+    answers: Dict[str, Any],
+    lang: str = "en",
+    **extra: Any,
 ) -> Dict[str, Any]:
     events = []
     for event in (result or {}).get("life_events", []):
-        title = console.event_titles(snapshot, [event["id"]])[0]
+        title = console.event_titles(snapshot, [event["id"]], lang)[0]
         events.append({**event, "title": title, "percent": round(100 * event["confidence"])})
     return {
         "text": text,
         "result": result,
         "events": events,
-        "facts": console.fact_rows(snapshot, (result or {}).get("facts") or {}),
-        "fields": _answer_fields(snapshot, result or {}, answers),
+        "handoff_reason": console.reason_label(((result or {}).get("handoff") or {}).get("reason"), lang),
+        "facts": console.fact_rows(snapshot, (result or {}).get("facts") or {}, lang),
+        "fields": _answer_fields(snapshot, result or {}, answers, lang),
         "municipalities": sorted(snapshot.municipalities.by_name),
         "unknown_value": UNKNOWN,
         "error": None,
@@ -571,7 +637,7 @@ def phone_page(
     signed_in: SignedIn = Depends(AGENT),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
-    return _render(request, "phone.html", signed_in, _phone_context(snapshot, "", None, {}))
+    return _render(request, "phone.html", signed_in, _phone_context(snapshot, "", None, {}, _lang(request)))
 
 
 @router.post("/console/phone", response_class=HTMLResponse, include_in_schema=False)
@@ -581,25 +647,24 @@ async def phone_triage(
     signed_in: SignedIn = Depends(agent_form),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
-    text, answers = str(form.get("text") or ""), _answers(form)
+    text, answers, lang = str(form.get("text") or ""), _answers(form), _lang(request)
+    page = dict(here="/console/phone")
     try:
         result = await _run_triage(request, text, answers, snapshot)
     except TriageInputError as error:
-        context = _phone_context(
-            snapshot, text, None, answers, error=str(error).replace("'text'", "The text"), error_field="text"
-        )
-        return _render(request, "phone.html", signed_in, context, status=422)
+        context = _phone_context(snapshot, text, None, answers, lang, error=str(error), error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=422, **page)
     except BundleRequestError as error:
-        context = _phone_context(
-            snapshot, text, None, answers, error=f"That answer was not accepted: {error}", error_field=error.field
-        )
-        return _render(request, "phone.html", signed_in, context, status=422)
+        message = t("console.phone.answer_refused", lang, detail=str(error))
+        context = _phone_context(snapshot, text, None, answers, lang, error=message, error_field=error.field)
+        return _render(request, "phone.html", signed_in, context, status=422, **page)
     except NluUnavailable:
-        context = _phone_context(snapshot, text, None, answers, error=RECOGNITION_DOWN, error_field="text")
-        return _render(request, "phone.html", signed_in, context, status=503)
+        down = t("console.phone.recognition_down", lang)
+        context = _phone_context(snapshot, text, None, answers, lang, error=down, error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=503, **page)
     if result["unmatched"]:
         await run_in_threadpool(_record_unmatched, request, result["text"])
-    return _render(request, "phone.html", signed_in, _phone_context(snapshot, text, result, answers))
+    return _render(request, "phone.html", signed_in, _phone_context(snapshot, text, result, answers, lang), **page)
 
 
 def _record_unmatched(request: Request, text: str) -> None:
@@ -616,15 +681,16 @@ async def phone_save(
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
     """Save the call as a phone case, claimed by this agent, with the same summary a chat handoff has."""
-    text, answers = str(form.get("text") or ""), _answers(form)
+    text, answers, lang = str(form.get("text") or ""), _answers(form), _lang(request)
     try:
         result = await _run_triage(request, text, answers, snapshot)
     except (TriageInputError, BundleRequestError) as error:
-        context = _phone_context(snapshot, text, None, answers, error=str(error), error_field="text")
-        return _render(request, "phone.html", signed_in, context, status=422)
+        context = _phone_context(snapshot, text, None, answers, lang, error=str(error), error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=422, here="/console/phone")
     except NluUnavailable:
-        context = _phone_context(snapshot, text, None, answers, error=RECOGNITION_DOWN, error_field="text")
-        return _render(request, "phone.html", signed_in, context, status=503)
+        down = t("console.phone.recognition_down", lang)
+        context = _phone_context(snapshot, text, None, answers, lang, error=down, error_field="text")
+        return _render(request, "phone.html", signed_in, context, status=503, here="/console/phone")
     case_id = await run_in_threadpool(_save_phone_case, request, snapshot, result, signed_in)
     return RedirectResponse(f"/console/cases/{case_id}?notice=phone_saved", status_code=303)
 
@@ -637,6 +703,7 @@ def _save_phone_case(request: Request, snapshot: CatalogueSnapshot, result: Dict
         "reason": "phone_call",
         "reason_detail": None,
         "caller_said": result["text"],
+        "lang": _lang(request),  # the language the call was taken in
         "proposed_bundle": [service["id"] for service in result["bundle"]["services"]],
         "open_questions": [question["fact"] for question in result["bundle"]["questions"]],
     }
@@ -659,8 +726,9 @@ def _save_phone_case(request: Request, snapshot: CatalogueSnapshot, result: Dict
 def _report(
     request: Request, db_session: Session, snapshot: CatalogueSnapshot, start: Optional[str], end: Optional[str]
 ):
-    period = reports.date_range(start, end, _timezone(request))
-    return period, reports.build_report(db_session=db_session, snapshot=snapshot, period=period)
+    lang = _lang(request)
+    period = reports.date_range(start, end, _timezone(request), lang=lang)
+    return period, reports.build_report(db_session=db_session, snapshot=snapshot, period=period, lang=lang)
 
 
 @router.get("/console/reports", response_class=HTMLResponse, include_in_schema=False)
@@ -677,21 +745,26 @@ def reports_page(
     except reports.ReportRangeError as error:
         period, report = _report(request, db_session, snapshot, None, None)
         context = {"report": report, "error": str(error), "form": {"from": start or "", "to": end or ""}}
-        return _render(request, "reports.html", signed_in, {**context, **_report_helpers(report)}, status=422)
+        helpers = _report_helpers(report, _lang(request))
+        return _render(request, "reports.html", signed_in, {**context, **helpers}, status=422, here="/console/reports")
     form = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     context = {"report": report, "error": None, "form": form}
-    return _render(request, "reports.html", signed_in, {**context, **_report_helpers(report)})
+    here = f"/console/reports?from={form['from']}&to={form['to']}"
+    return _render(
+        request, "reports.html", signed_in, {**context, **_report_helpers(report, _lang(request))}, here=here
+    )
 
 
-def _report_helpers(report: Dict[str, Any]) -> Dict[str, Any]:
+def _report_helpers(report: Dict[str, Any], lang: str) -> Dict[str, Any]:
     volume = [{**row, "count": row["total"]} for row in report["volume"]["rows"]]
     return {
         "volume_bars": reports.bars(volume),
         "reason_bars": reports.bars(report["handoff"]["reasons"]),
         "disposition_bars": reports.bars(report["dispositions"]),
         "queue_bars": reports.bars([{**q, "count": q["cases"]} for q in report["queues"]]),
-        "percent": reports.percent,
-        "minutes": reports.minutes_text,
+        "minutes": lambda value: formats.minutes_text(value, lang),
+        "day": lambda value: formats.long_date(value, lang),
+        "cases_count": lambda n, kind="cases": formats.count(n, f"console.count.{kind}", lang),
         "csv_query": f"from={report['range']['from']}&to={report['range']['to']}",
     }
 

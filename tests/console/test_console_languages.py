@@ -23,14 +23,18 @@ def test_the_queue_and_the_case_show_a_french_speaking_citizen(console_app, ana)
     case = make_case(console_app, said="je veux ouvrir une boulangerie")
     french(console_app, case)
     queues = ana.get("/console").text
-    assert 'title="Language: French">FR</span>' in queues
+    assert 'lang="fr" title="Language">Français</span>' in queues
     page = ana.get(f"/console/cases/{case['id']}").text
     assert "<dt>Language</dt>" in page and "<dd>French" in page
 
 
-def test_an_english_case_shows_no_language_tag(console_app, ana):
+def test_an_english_case_shows_english(console_app, ana):
     make_case(console_app)
-    assert ">FR</span>" not in ana.get("/console").text
+    queues = ana.get("/console").text
+    assert (
+        'lang="en" title="Language">English</span>' in queues
+        and 'lang="fr" title="Language">Français</span>' not in queues
+    )
 
 
 def test_claiming_a_french_queue_case_without_french_is_refused_clearly(console_app, ana):

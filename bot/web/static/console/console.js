@@ -6,12 +6,12 @@
 (function () {
   "use strict";
 
-  var OWNER_TEXT = {
-    bot: "The chat is with the assistant.",
-    queue: "The chat is waiting for an agent.",
-    agent: "The chat is with an agent.",
-    closed: "The chat is closed."
-  };
+  /* Texts come from the page (data-text-* attributes, in the page's language); English if a page lacks one. */
+  function pageText(element, name, fallback, values) {
+    var text = (element && element.getAttribute("data-text-" + name)) || fallback;
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(String(values[key])); });
+    return text;
+  }
 
   function focusTarget() {
     var marker = document.querySelector("[data-focus]");
@@ -23,7 +23,7 @@
     if (target.scrollIntoView) { target.scrollIntoView({ block: "center" }); }
   }
 
-  function messageItem(m) {
+  function messageItem(m, list) {
     var li = document.createElement("li");
     li.className = "msg msg-" + String(m.sender).replace(/[^a-z]/g, "");
     li.setAttribute("data-seq", String(m.seq));
@@ -40,18 +40,19 @@
     var text = document.createElement("span");
     text.className = "msg-text";
     text.textContent = m.text;
+    if (m.sender === "user" && list && list.getAttribute("data-citizen-lang")) { text.lang = list.getAttribute("data-citizen-lang"); }
     li.appendChild(head);
     li.appendChild(text);
     if (m.buttons && m.buttons.length) {
       var extra = document.createElement("span");
       extra.className = "msg-extra";
-      extra.textContent = "Options offered: " + m.buttons.join(" · ");
+      extra.textContent = pageText(list, "options", "Options offered: {options}", { options: m.buttons.join(" · ") });
       li.appendChild(extra);
     }
     if (m.bundle_size !== null && m.bundle_size !== undefined) {
       var bundle = document.createElement("span");
       bundle.className = "msg-extra";
-      bundle.textContent = "Sent a list of " + m.bundle_size + " services.";
+      bundle.textContent = pageText(list, "bundle", "Sent a list of {count} services.", { count: m.bundle_size });
       li.appendChild(bundle);
     }
     return li;
@@ -81,13 +82,14 @@
           var atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
           data.messages.forEach(function (m) {
             if (m.seq <= after || list.querySelector('[data-seq="' + m.seq + '"]')) { return; }
-            list.appendChild(messageItem(m));
+            list.appendChild(messageItem(m, list));
             after = m.seq;
           });
           list.setAttribute("data-after", String(after));
           if (atBottom) { box.scrollTop = box.scrollHeight; }
-          if (owner && data.owner && OWNER_TEXT[data.owner] && owner.textContent !== OWNER_TEXT[data.owner]) {
-            owner.textContent = OWNER_TEXT[data.owner];
+          var ownerText = owner && data.owner && owner.getAttribute("data-text-" + data.owner);
+          if (ownerText && owner.textContent !== ownerText) {
+            owner.textContent = ownerText;
           }
         })
         .catch(function () { /* the next poll tries again */ })
@@ -126,13 +128,13 @@
           if (!data) { return; }
           var now = ids(data);
           if (now === known) { return; }
-          var message = "The waiting list changed: " + data.waiting.length + " waiting now. ";
+          var message = pageText(note, "changed", "The waiting list changed: {count} waiting now.", { count: data.waiting.length }) + " ";
           if (note.getAttribute("data-message") === message) { return; }
           note.setAttribute("data-message", message);
           note.textContent = message;
           var link = document.createElement("a");
           link.href = window.location.pathname + window.location.search;
-          link.textContent = "Refresh the list";
+          link.textContent = pageText(note, "refresh", "Refresh the list");
           note.appendChild(link);
         })
         .catch(function () {});
