@@ -27,6 +27,7 @@ from bot.catalogue_admin.workflow import (
     missing_consent,
     organisation_name,
     publish,
+    relation_text,
 )
 from bot.users.dependencies import csrf_form, page_roles
 from bot.users.models import SignedIn
@@ -624,6 +625,7 @@ def _draft_page(
     errors: Optional[List[str]] = None,
 ) -> HTMLResponse:
     needed = consent_needed(db_session, draft) if draft.is_open else {}
+    lang = staff_language(request)
     return templates.TemplateResponse(
         request,
         "catalogue_admin/draft.html",
@@ -635,7 +637,10 @@ def _draft_page(
             "published": drafts.current(db_session=db_session, service_id=draft.service_id),
             "require_review": _settings(request).require_review,
             "is_author": draft.author == signed_in.user.username,
-            "consent": {organisation_name(db_session, org): relations for org, relations in needed.items()},
+            "consent": {
+                organisation_name(db_session, org): [relation_text(relation, lang) for relation in relations]
+                for org, relations in needed.items()
+            },
             "consent_missing": bool(missing_consent(signed_in, needed)),
         },
         status_code=status,

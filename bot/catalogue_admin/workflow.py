@@ -175,7 +175,7 @@ def _consent_values(db_session: Session, missing: Mapping[str, List[str]]) -> Ca
             t(
                 "admin.refused.relation",
                 lang,
-                relations=", ".join(_relation(relation, lang) for relation in relations),
+                relations=", ".join(relation_text(relation, lang) for relation in relations),
                 organisation=names[org],
             )
             for org, relations in missing.items()
@@ -185,7 +185,7 @@ def _consent_values(db_session: Session, missing: Mapping[str, List[str]]) -> Ca
     return values
 
 
-def _relation(relation: str, lang: str) -> str:
+def relation_text(relation: str, lang: str) -> str:
     """A relation as consent_needed words it ("covers 'x'"), in `lang`."""
     kind, _, target = relation.partition(" ")
     return t(f"admin.refused.{kind}", lang, default=relation, target=target.strip("'"))
