@@ -68,8 +68,8 @@ def _private_sqlite_file(url: str) -> None:
 # SQLite file databases: connections are kept and reused (SQLAlchemy 1.4 would open and close one per
 # session, and run the pragmas each time). Each process has its own pool; SQLite's WAL and busy timeout
 # let processes share the file, and a pooled connection is used by one thread at a time.
-SQLITE_POOL_SIZE = 5
-SQLITE_MAX_OVERFLOW = 10
+SQLITE_POOL_SIZE = 10
+SQLITE_MAX_OVERFLOW = 20
 
 
 def make_engine(url: str | None = None) -> Engine:

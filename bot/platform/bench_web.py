@@ -5,7 +5,9 @@ middleware) in this process, driven through ASGI by the bounded load generator's
 conversation; Rasa is a stub that answers at once, so what is measured is the
 web app's part of a message (the part `make bench-load` cannot separate). It
 also counts the database connections opened, which shows whether the engine
-reuses them. Prints one JSON line; writes nothing but a temporary data folder.
+reuses them, and the CPU per message (the load generator's share included),
+which a busy machine does not distort as it does latencies. Prints one JSON
+line; writes nothing but a temporary data folder.
 """
 
 from __future__ import annotations
@@ -42,15 +44,17 @@ async def _drive(app: Any, concurrency: int, conversations_each: int) -> Dict[st
                 else:
                     errors += 1
 
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         await asyncio.gather(*(citizen(client) for _ in range(concurrency)))
     seconds = time.perf_counter() - began
+    cpu = time.process_time() - cpu_began  # every thread of this process: steady however busy the machine is
     return {
         "concurrency": concurrency,
         "messages": len(latencies),
         "errors": errors,
         "messages_per_second": round(len(latencies) / seconds, 1),
+        "cpu_ms_per_message": round(1000 * cpu / max(len(latencies), 1), 1),
         "p50_ms": round(percentile(latencies, 0.5), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1),
     }
