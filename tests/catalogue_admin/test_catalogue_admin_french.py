@@ -264,3 +264,21 @@ def test_the_hard_coded_check_finds_english():
         "in",
     ]
     assert hard_coded("<p>{{ t('admin.signin.intro') }} <code>onewindow users add</code></p>") == []
+
+
+def test_a_relation_needing_another_organisations_agreement_is_told_in_french(browser, api):
+    olu, sam = browser("olu"), browser("sam")
+    in_french(olu.client)
+    in_french(sam.client)
+    fields = form_fields(olu.get(EDIT).text, EDIT) + [("covers", SC_SERVICE), ("do", "publish")]
+    sent = olu.post(EDIT, fields)
+    assert sent.status_code == 303 and "done=submitted" in sent.headers["location"], sent.text
+    assert "Soumise pour approbation" in olu.get(sent.headers["location"]).text
+    draft_id = api("olu").service(CRA_SERVICE)["open_drafts"][0]["draft_id"]
+    page = french_page(sam.client, f"/admin/catalogue/drafts/{draft_id}")
+    assert "Exige l'accord de" in visible(page) and f"le lien « englobe » vers « {SC_SERVICE} »" in visible(page)
+    refused = olu.post(f"/admin/catalogue/drafts/{draft_id}/publish")
+    assert refused.status_code == 403 and '<html lang="fr">' in refused.text
+    said = f"Cette modification ajoute le lien « englobe » vers « {SC_SERVICE} », service de Service Canada"
+    assert said in visible(refused.text), visible(refused.text)
+    assert not english_left(refused.text), english_left(refused.text)
