@@ -228,6 +228,18 @@ def field_for(problem_field: Optional[str], channel_rows: Optional[Dict[int, int
     return GENERAL
 
 
+class Said(str):
+    """A message in a known language: the catalogue's validation speaks English, so a French page marks it
+    lang="en" (read with English rules by screen readers) instead of passing it off as French."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Said:
+        said = super().__new__(cls, text)
+        said.lang = lang
+        return said
+
+
 def errors_by_field(
     problems: List[Problem], service_id: Optional[str], channel_rows: Optional[Dict[int, int]] = None
 ) -> Dict[str, List[str]]:
@@ -236,7 +248,7 @@ def errors_by_field(
     for problem in problems:
         own = problem.entry in (service_id, None, "new service")
         key = field_for(problem.field, channel_rows) if own else GENERAL
-        errors.setdefault(key, []).append(problem.message)
+        errors.setdefault(key, []).append(Said(problem.message, DEFAULT_LANGUAGE))
     return errors
 
 

@@ -282,3 +282,15 @@ def test_a_relation_needing_another_organisations_agreement_is_told_in_french(br
     said = f"Cette modification ajoute le lien « englobe » vers « {SC_SERVICE} », service de Service Canada"
     assert said in visible(refused.text), visible(refused.text)
     assert not english_left(refused.text), english_left(refused.text)
+
+
+def test_the_catalogues_english_validation_messages_are_marked_english_on_a_french_page(browser):
+    olu = browser("olu")
+    in_french(olu.client)
+    page = olu.post(EDIT, set_field(form_fields(olu.get(EDIT).text, EDIT), "url", "not a url") + [("do", "save")])
+    assert page.status_code == 422 and '<html lang="fr">' in page.text
+    assert re.search(r'id="f-url-error"><span lang="en">[^<]*malformed URL', page.text), "marked, never passed off"
+    english = browser("root").post(
+        EDIT, set_field(form_fields(olu.get(EDIT).text, EDIT), "url", "not a url") + [("do", "save")]
+    )
+    assert 'id="f-url-error"><span>' in english.text, "an English page needs no mark"
