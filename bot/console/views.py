@@ -28,6 +28,7 @@ from bot.cases.models import CaseRead, CaseRow
 from bot.console import formats, reports
 from bot.console import service as console
 from bot.conversations import service as conversations
+from bot.privacy import redact
 from bot.triage.nlu import NluUnavailable
 from bot.triage.service import MAX_TEXT, TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles, csrf_form, page_roles
@@ -426,9 +427,11 @@ class CaseFormPost:
         return self.page(status=422, error=message, **overrides)
 
     def refused(self, error: Exception, **overrides: Any) -> Response:
-        """A service refusal: 409 when someone else changed the case, 422 for bad input."""
-        status = 409 if isinstance(error, cases.CaseConflict) else 422
-        return self.page(status=status, error=str(error), **overrides)
+        """A service refusal: 409 when someone else changed the case, 422 for bad input. The common ones
+        are checked in the views first, in the staff member's language; what is left is the service's text."""
+        if isinstance(error, cases.CaseConflict):
+            return self.page(status=409, error=self.text("errors.not_held", reference=self.case.reference), **overrides)
+        return self.page(status=422, error=str(error), **overrides)
 
     def done(self, url: str) -> RedirectResponse:
         self.db_session.commit()  # before the redirect is sent: the next page must see the change
@@ -449,6 +452,8 @@ def case_form_post(
 @router.post("/console/cases/{case_id}/reply", include_in_schema=False)
 def reply_page(post: CaseFormPost = Depends(case_form_post)):
     text = post.field("text")
+    if not redact(text.strip()).text:
+        return post.invalid(post.text("case.reply_empty"), error_form="reply", focus="reply-text", form={"text": text})
     try:
         cases.reply(db_session=post.db_session, case_id=post.case.id, agent_id=post.signed_in.user.id, text=text)
     except cases.CaseError as error:
@@ -527,6 +532,14 @@ def transfer_page(post: CaseFormPost = Depends(case_form_post)):
 def close_page(post: CaseFormPost = Depends(case_form_post)):
     disposition, note = post.field("disposition"), post.field("note")
     return_to_bot = post.form.get("return_to_bot") == "yes"
+    form = {"disposition": disposition, "close_note": note, "return_to_bot": return_to_bot}
+    page = dict(error_form="close", focus="close-disposition", form=form)
+    known = {d.id: d for d in dispositions(post.lang)}
+    if disposition not in known:
+        return post.invalid(post.text("case.close_no_disposition"), **page)
+    if known[disposition].needs_note and not note.strip():
+        page["focus"] = "close-note"
+        return post.invalid(post.text("case.close_needs_note", disposition=known[disposition].title), **page)
     try:
         cases.close(
             db_session=post.db_session,
@@ -537,8 +550,7 @@ def close_page(post: CaseFormPost = Depends(case_form_post)):
             return_to_bot=return_to_bot,
         )
     except cases.CaseError as error:
-        form = {"disposition": disposition, "close_note": note, "return_to_bot": return_to_bot}
-        return post.refused(error, error_form="close", focus="close-disposition", form=form)
+        return post.refused(error, **page)
     console.audit(
         post.db_session,
         actor=post.signed_in,
