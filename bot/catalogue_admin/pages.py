@@ -156,6 +156,7 @@ def index(
         {
             "id": s.id,
             "name": localise(s.name, lang),
+            "name_lang": lang if (s.name or {}).get(lang) else "en",
             "organisation": names.get(s.organisation, s.organisation),
             "last_checked": s.last_checked,
             "overdue": s.id in overdue_ids,

@@ -212,8 +212,9 @@ def test_an_entry_missing_french_is_listed_and_shown_with_the_visible_fallback(b
     assert re.search(r"Texte français manquant \(\d+\)", review)
     section = review.split("Texte français manquant", 1)[1].split("Services sans responsable", 1)[0]
     assert CRA_SERVICE in olu.get("/admin/catalogue/review").text and "nom, résumé" in section
-    listing = visible(olu.get("/admin/catalogue").text)
-    assert "manque : nom, résumé" in listing
+    listing = olu.get("/admin/catalogue").text
+    assert "manque : nom, résumé" in visible(listing)
+    assert re.search(rf'href="/admin/catalogue/services/{CRA_SERVICE}" lang="en">', listing), "English name marked"
     assert SC_SERVICE not in olu.get("/admin/catalogue/review").text, "only the owner's own organisations"
     service = next(
         s
