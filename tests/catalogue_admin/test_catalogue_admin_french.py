@@ -124,6 +124,10 @@ def test_every_admin_page_is_french_with_no_english_text_left(browser, api):
     french_page(olu.client, "/admin/catalogue")
     edit = french_page(olu.client, EDIT)
     assert "Résumé (français)" in edit and "Résumé (anglais)" in edit, "both languages side by side"
+    assert re.search(r'<textarea id="f-summary-fr" name="summary.fr" rows="4" lang="fr"', edit)
+    assert re.search(r'<textarea id="f-summary-en" name="summary.en" rows="4" lang="en"', edit), (
+        "each says its language"
+    )
     french_page(root.client, "/admin/catalogue/new")
     french_page(olu.client, f"{EDIT}/history")
     french_page(olu.client, f"/admin/catalogue/drafts/{draft}")
