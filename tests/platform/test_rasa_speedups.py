@@ -64,3 +64,37 @@ def test_the_rasa_server_entry_point_installs_it(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "bot.platform.rasa_speedups"
+
+
+def test_the_sqlite_tracker_store_keeps_its_connections_and_every_event(tmp_path):
+    """Rasa's SQLite tracker store opened a connection for every read and save (NullPool)."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import event
+
+    from bot.privacy.tracker_store import RedactingSQLTrackerStore
+
+    rasa_speedups.install()
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "trackers.db"))
+    opened = {"count": 0}
+
+    def count(*_) -> None:  # type: ignore[no-untyped-def]
+        opened["count"] += 1
+
+    event.listen(store.engine, "connect", count)
+
+    async def turns() -> DialogueStateTracker:
+        for number in range(15):
+            tracker = await store.retrieve("c1") or DialogueStateTracker.from_events("c1", [])
+            tracker.update(UserUttered(f"message {number}"))
+            tracker.update(ActionExecuted("action_listen"))
+            await store.save(tracker)
+        return await store.retrieve("c1")
+
+    tracker = asyncio.run(turns())
+    texts = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {number}" for number in range(15)]
+    assert opened["count"] <= 1
