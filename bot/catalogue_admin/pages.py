@@ -729,7 +729,7 @@ def review_page(
     report = upkeep.review_report(db_session, signed_in, days)
     catalogue = catalogue_service.read_all(db_session=db_session)
     names = {o.id: localise(o.name, staff_language(request)) for o in catalogue.organisations}
-    french = upkeep.missing_french(catalogue.services, editable_organisations(signed_in))
+    french = report.missing_french
     return templates.TemplateResponse(
         request,
         "catalogue_admin/review.html",

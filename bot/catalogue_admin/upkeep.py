@@ -4,7 +4,7 @@ their French text, and the questions citizens asked that matched no service."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Set
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ class ReviewReport:
     overdue: List[Overdue]
     ownerless: List[Service]
     owners: Dict[str, List[str]]
+    missing_french: List[MissingText] = field(default_factory=list)
 
 
 def owned_organisations(db_session: Session) -> Dict[str, List[str]]:
@@ -40,7 +41,13 @@ def review_report(db_session: Session, signed_in: SignedIn, days: int, today: dt
     catalogue = catalogue_service.read_all(db_session=db_session)
     owners = owned_organisations(db_session)
     mine = editable_organisations(signed_in)
-    return ReviewReport(days, overdue(catalogue, days, today, mine), ownerless(catalogue, set(owners)), owners)
+    return ReviewReport(
+        days,
+        overdue(catalogue, days, today, mine),
+        ownerless(catalogue, set(owners)),
+        owners,
+        missing_french(catalogue.services, mine),
+    )
 
 
 def review_due_lines(db_session: Session, days: int, today: dt.date | None = None) -> List[str]:
@@ -69,6 +76,10 @@ def report_out(report: ReviewReport) -> Dict[str, Any]:
             for item in report.overdue
         ],
         "ownerless": [{"id": service.id, "organisation": service.organisation} for service in report.ownerless],
+        "missing_french": [
+            {"id": item.service.id, "organisation": item.service.organisation, "fields": item.fields}
+            for item in report.missing_french
+        ],
     }
 
 

@@ -206,7 +206,7 @@ def test_a_french_summary_edited_side_by_side_round_trips(browser, api, public):
     assert {v["@language"] for v in node["dct:description"]} == {"en", "fr"}
 
 
-def test_an_entry_missing_french_is_listed_and_shown_with_the_visible_fallback(browser, public):
+def test_an_entry_missing_french_is_listed_and_shown_with_the_visible_fallback(browser, public, api):
     olu = browser("olu")
     in_french(olu.client)
     fields = set_field(form_fields(olu.get(EDIT).text, EDIT), "name.fr", "")
@@ -220,6 +220,8 @@ def test_an_entry_missing_french_is_listed_and_shown_with_the_visible_fallback(b
     assert "manque : nom, résumé" in visible(listing)
     assert re.search(rf'href="/admin/catalogue/services/{CRA_SERVICE}" lang="en">', listing), "English name marked"
     assert SC_SERVICE not in olu.get("/admin/catalogue/review").text, "only the owner's own organisations"
+    listed = api("olu").get("/api/admin/review").json()["missing_french"]
+    assert {"id": CRA_SERVICE, "organisation": "canada-revenue-agency", "fields": ["name", "summary"]} in listed
     service = next(
         s
         for s in public.get("/api/bundles", params={**BUNDLE, "lang": "fr"}).json()["services"]
