@@ -97,7 +97,12 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{settings.action_port};
-    location / {{ proxy_pass http://actions; }}
+    location / {{
+      # actions read the catalogue and return events for Rasa to apply: one whose server died
+      # mid-call is safe to run again on another replica
+      proxy_next_upstream error non_idempotent;
+      proxy_pass http://actions;
+    }}
   }}
 }}
 """

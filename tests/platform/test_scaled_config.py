@@ -46,3 +46,21 @@ def test_every_role_n_times_on_loopback(settings):
     assert web.env["ONEWINDOW_REDIS_URL"] == "redis://127.0.0.1:6999/0"
     endpoints = (settings.data_dir / "endpoints.yml").read_text(encoding="utf-8")
     assert "postgresql" in endpoints and "type: redis" in endpoints
+
+
+def test_a_post_is_passed_on_only_where_running_it_again_is_safe(settings, tmp_path):
+    """Rasa and action calls whose replica died before answering go to the next replica; the web
+    app's never do (a dead web replica may have recorded the message: a replay would record it twice)."""
+    text = scaled.nginx_config(settings, 2, tmp_path)
+    servers = text.split("  server {")[1:]
+    web, rasa, actions = (next(s for s in servers if f"listen 127.0.0.1:{p};" in s) for p in (18500, 18600, 18700))
+    assert "non_idempotent" not in web
+    for server in (rasa, actions):  # never after a time-out: the first replica may still be running it
+        assert [line.strip() for line in server.splitlines() if "proxy_next_upstream" in line] == [
+            "proxy_next_upstream error non_idempotent;"
+        ]
+
+
+def test_rasa_replicas_release_a_dead_replicas_lock_sooner_than_rasas_default(settings):
+    rasa = next(spec for spec in scaled.specs(settings, Path("m.tar.gz"), 2) if spec.name == "rasa-1")
+    assert int(rasa.env["TICKET_LOCK_LIFETIME"]) == scaled.RASA_LOCK_SECONDS < 60
