@@ -325,7 +325,8 @@ class ConversationRouter:
         urgent = bool(handoff.get("urgent")) or conversation.urgent
         known_queues = queues(conversation.lang)
         queue = handoff.get("queue") if handoff.get("queue") in known_queues else GENERAL_QUEUE
-        queue = language_queue(conversation.lang, db_session) or queue  # a French conversation needs a French-speaking agent
+        # a French conversation needs a French-speaking agent
+        queue = language_queue(conversation.lang, db_session) or queue
         summary = self._summary(db_session, conversation, handoff)
         staffed = hours.is_staffed(self.settings.staffed_hours, self.settings.timezone, self.clock())
         consent = handoff.get("consent") if isinstance(handoff.get("consent"), dict) else None
