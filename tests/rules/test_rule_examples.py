@@ -27,8 +27,8 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 WITHOUT_EXAMPLES = {
     "life_event_cues": 536,
     "fact_cues": 67,
-    "complex_cases": 92,
-    "patterns.yml": 278,
+    "complex_cases": 88,
+    "patterns.yml": 248,
     "patterns_fr.yml": 7,
 }
 
@@ -47,7 +47,7 @@ def life_rules() -> Iterator[Tuple[str, Any]]:
         for entry in _items(spec.get("entries")):
             yield f"{kind}:{','.join(sorted(spec['events']))}:{pattern_text(entry)}", entry
     for event, spec in (cues.get("events") or {}).items():
-        for kind in ("strong", "weak", "veto", "overrule"):
+        for kind in ("strong", "veto", "overrule"):
             for entry in _items(spec.get(kind)):
                 yield f"{kind}:{event}:{pattern_text(entry)}", entry
         background = spec.get("background") or {}
