@@ -13,7 +13,8 @@ twice. Afterwards:
 - every failure was a clear answer: the router's "try again" message (200) or a
   502/503 from nginx, never a 500, a timeout or an answer missing its message;
 - every failed message, retried, was answered on the surviving replicas;
-- every conversation that asked for a person has exactly one case, and no other has one.
+- every conversation that asked for a person has exactly one case, and no other has one;
+- `onewindow status` lists PostgreSQL, Redis and every replica, the killed ones restarted and healthy again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -236,3 +239,28 @@ def test_a_replica_killed_mid_load_loses_no_message_and_no_case(scaled_stack):
     for citizen in citizens:
         expected = 1 if citizen.turns is PERSON_TURNS else 0
         assert counts.get(citizen.id, 0) == expected, (citizen.id[:6], counts.get(citizen.id), citizen.failures)
+    _status_recovers(scaled_stack)
+
+
+def _status(stack: Any) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).parent / "onewindow"), "status"]
+    return subprocess.run(command, cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=120)
+
+
+def _status_recovers(stack: Any) -> None:
+    """After the kills: `onewindow status` lists every part healthy, the Rasa replica restarted once."""
+    deadline = time.monotonic() + 420  # a restarted Rasa loads its model again
+    done = _status(stack)
+    while done.returncode != 0 and time.monotonic() < deadline:
+        time.sleep(5)
+        done = _status(stack)
+    assert done.returncode == 0, done.stdout + done.stderr
+    states = {}
+    for line in done.stdout.splitlines():
+        parts = [part for part in line.strip().split("  ") if part.strip()]
+        if len(parts) >= 2:
+            states[parts[0].strip()] = parts[1].strip()
+    replicas = [f"{role} {i}" for role in ("action server", "Rasa server", "web app") for i in (1, 2)]
+    for title in ("PostgreSQL", "Redis", "nginx (load balancer)", *replicas):
+        assert states.get(title, "").startswith("healthy"), (title, done.stdout)
+    assert "restarted 1x" in states["Rasa server 1"], done.stdout
