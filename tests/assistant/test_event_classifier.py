@@ -1,0 +1,107 @@
+"""EventClassifier: P(life event) learned from the intents, trained, stored, reloaded and used on new words.
+
+Every sentence here is new (none is in data/nlu). The training set is tiny, so the tests check what the
+component promises (scores per event, multi-event intents counting for both, persistence, silence without a
+model), not the quality the real training data gives (tests/e2e/test_recognition_quality.py does)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.event_classifier import EVENTS, RANKING_KEY, SCORES_KEY, EventClassifier, event_scores, events_in
+
+EXAMPLES = {
+    "new_business": [
+        "we want to open a small bakery downtown",
+        "registering my landscaping company this spring",
+        "i am starting a cleaning business",
+        "opening a hair salon next month",
+    ],
+    "birth": [
+        "our daughter was born on tuesday",
+        "my wife just had twins",
+        "we are expecting a baby in june",
+        "new baby at home, what paperwork",
+    ],
+    "bereavement": [
+        "my father died last week",
+        "my grandmother passed away in the hospital",
+        "i lost my husband in march",
+        "my sister died suddenly",
+    ],
+    "bereavement+birth": [
+        "my mother died the week my son was born",
+        "we had our baby and lost grandpa the same month",
+    ],
+    "other_service": [
+        "how do i renew my fishing licence",
+        "where do i pay a parking ticket",
+        "my passport expires soon",
+        "what are the library hours",
+    ],
+}
+
+
+def _training_data() -> TrainingData:
+    messages = [Message.build(text=t, intent=intent) for intent, texts in EXAMPLES.items() for t in texts]
+    return TrainingData(training_examples=messages)
+
+
+def _context() -> ExecutionContext:
+    return ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> EventClassifier:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    config = {**EventClassifier.get_default_config(), "C": 50.0}
+    EventClassifier.create(config, storage, Resource("event_classifier"), _context()).train(_training_data())
+    return EventClassifier.load(config, storage, Resource("event_classifier"), _context())
+
+
+def _parse(classifier: EventClassifier, text: str) -> Dict[str, Any]:
+    message = Message.build(text=text)
+    classifier.process([message])
+    return message.as_dict(only_output_properties=True)
+
+
+def test_a_multi_event_intent_counts_for_each_of_its_events() -> None:
+    scores = event_scores([0.5, 0.3, 0.2], ["bereavement+birth", "birth", "other_service"])
+    assert scores == {"new_business": 0.0, "birth": 0.8, "bereavement": 0.5, "new_to_ontario": 0.0}
+    assert events_in("bereavement+birth") == ["bereavement", "birth"]
+    assert events_in("other_service") == [] and events_in("birth+greet") == []
+
+
+def test_a_trained_and_reloaded_classifier_scores_new_words(trained) -> None:
+    death = _parse(trained, "my uncle passed away on sunday")
+    assert max(death[SCORES_KEY], key=death[SCORES_KEY].get) == "bereavement"
+    shop = _parse(trained, "thinking of opening a bike repair business")
+    assert max(shop[SCORES_KEY], key=shop[SCORES_KEY].get) == "new_business"
+    errand = _parse(trained, "how do i renew my health card")
+    assert max(errand[SCORES_KEY].values()) < 0.5
+    assert errand[RANKING_KEY][0]["name"] == "other_service"
+    assert len(errand[RANKING_KEY]) <= 5 and set(errand[SCORES_KEY]) == set(EVENTS)
+
+
+def test_the_french_of_a_death_lands_near_the_english_examples(trained) -> None:
+    """The multilingual encoder: no French example was trained on."""
+    scores = _parse(trained, "mon père est décédé la semaine dernière")[SCORES_KEY]
+    assert max(scores, key=scores.get) == "bereavement"
+
+
+def test_payloads_and_an_untrained_model_add_nothing(trained, tmp_path) -> None:
+    payload = Message.build(text="/affirm")
+    trained.process([payload])
+    assert payload.get(SCORES_KEY) is None
+    storage = LocalModelStorage(tmp_path)
+    empty = EventClassifier.load(EventClassifier.get_default_config(), storage, Resource("never_trained"), _context())
+    message = Message.build(text="my father died")
+    empty.process([message])
+    assert message.get(SCORES_KEY) is None
