@@ -1,9 +1,12 @@
-"""LifeEventRecogniser: DIET's life events, checked and completed by rule-based cues.
+"""LifeEventRecogniser: the life events of a message, from the learned scores and the cues.
 
-Runs after DIETClassifier and FactExtractor, before FallbackClassifier and
+Runs after EventClassifier, DIETClassifier and FactExtractor, before FallbackClassifier and
 SafetyOverride. For every message it:
-- finds the life-event cues (life_events.py, phrases in life_event_cues.yml) and
-  decides the events with `decide()` (rules in life_events.py's docstring);
+- takes the EventClassifier's P(e) (`event_scores`; for a model without it, DIET's ranking);
+- finds the life-event cues (life_events.py, phrases in life_event_cues.yml) when the message is
+  written in a language of the cue file (`cue_languages`: the cues are English phrases; on French
+  text they only match by accident, and the multilingual model decides alone);
+- decides the events with `decide()` (rules in life_events.py's docstring, `event_threshold` here);
 - writes them to the message as `life_events`: [{id, confidence, source}] in
   canonical order (every event, even beyond the two an intent can name).
   Rasa 3.6 keeps message keys set with add_to_output=True in the parse result
@@ -25,31 +28,32 @@ to the bot's question that DIET is fairly sure of (`answer_intents` at >= 0.5:
 "yes I'm the executor" must reach the form as `affirm`). The events are still
 reported, except for a crisis (DIET's or bot.safety's), where the crisis wins
 over any life event (data/nlu/safety.yml) and `life_events` is empty unless
-`events_on_crisis`. When DIET's top intent is one of `keep_intents`, the events
-are decided on its ranking without those intents (`_for_events`): "my brothers
-changed the locks on Dad's house" may look like a crisis to DIET, but which
-events it speaks of is a question apart.
+`events_on_crisis`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple, Type
+from typing import Any, Dict, List, Sequence, Type
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.event_classifier import SCORES_KEY
 from bot.components.life_events import (
     Decision,
     LifeEventMatcher,
+    Thresholds,
     decide,
     default_matcher,
     events_of,
     intent_for,
+    intent_mass,
     strongest,
 )
 from bot.components.shared import RuleComponent, renormalised, set_ranking, user_text
+from bot.language import detect_language
 from bot.safety import detect
 
 LIFE_EVENTS_KEY = "life_events"
@@ -58,25 +62,7 @@ MODEL_RANKING_KEY = "model_intent_ranking"
 CRISIS_INTENT = "crisis"
 
 
-def _for_events(
-    ranking: List[Dict[str, Any]], intent: Dict[str, Any], apart: Sequence[str]
-) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
-    """The ranking the events are decided on. A crisis or a request for a person (`apart`) is a question of its
-    own, answered by SafetyOverride and the handoff rules; which events the message speaks of is another. So a
-    weak cue's support is DIET's mass for the event without those intents (P(e | not crisis)), while the top
-    intent keeps its own confidence: DIET is never "sure" of an event (rule 5) that it ranked below them."""
-    if intent.get(INTENT_NAME_KEY) not in apart:
-        return ranking, intent
-    rest = renormalised(ranking, lambda name: name not in apart)
-    if not rest:
-        return ranking, intent
-    top = rest[0].get(INTENT_NAME_KEY)
-    raw = next((r for r in ranking if r.get(INTENT_NAME_KEY) == top), {})
-    return rest, {INTENT_NAME_KEY: top, PREDICTED_CONFIDENCE_KEY: raw.get(PREDICTED_CONFIDENCE_KEY, 0.0)}
-
-
 def life_events_output(decisions: Sequence[Decision]) -> List[Dict[str, Any]]:
-    """The `life_events` value: one entry per event, canonical order."""
     return [{"id": d.event, "confidence": d.confidence, "source": d.reason} for d in decisions]
 
 
@@ -98,7 +84,7 @@ def without_events(ranking: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
-    """Decides the life events of a message from DIET's ranking and rule-based cues."""
+    """Decides the life events of a message from the learned event scores and rule-based cues."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -113,6 +99,8 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
             "answer_intents": ["affirm", "deny", "dont_know", "inform"],
             "answer_confidence": 0.5,
             "events_on_crisis": False,
+            "event_threshold": 0.5,  # the learned P(e) that decides an event without a cue
+            "cue_languages": ["en"],  # languages the cue file is written in (None: the text is too short to tell)
         }
 
     def build_matcher(self) -> LifeEventMatcher:
@@ -131,8 +119,9 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
         ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or []]
         message.set(MODEL_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
         top = str(intent.get(INTENT_NAME_KEY) or "")
-        event_ranking, event_top = _for_events(ranking, intent, self.component_config.get("keep_intents") or [])
-        decisions = decide(event_ranking, self.matcher.detect(text), event_top)
+        scores = message.get(SCORES_KEY) or intent_mass(ranking)
+        thresholds = Thresholds(event=float(self.component_config.get("event_threshold", 0.5)))
+        decisions = decide(scores, self.matcher.detect(text) if self._cues_apply(text) else {}, thresholds)
         crisis = self._is_crisis(top, text)
         if crisis and not self.component_config.get("events_on_crisis", False):
             decisions = []
@@ -143,6 +132,10 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
             self._set_events_intent(message, intent, ranking, decisions)
         elif events_of(top):
             self._drop_events_intent(message, ranking)
+
+    def _cues_apply(self, text: str) -> bool:
+        language = detect_language(text)
+        return language is None or language in set(self.component_config.get("cue_languages") or [])
 
     def _keeps_intent(self, top: str, confidence: float) -> bool:
         if top in set(self.component_config.get("keep_intents") or []):

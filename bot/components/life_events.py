@@ -1,20 +1,18 @@
-"""Rule-based, multi-label life-event recognition, and how it is combined with DIET.
+"""Rule-based life-event cues, and how they are combined with the learned event scores.
 
-DIET (trained on data/nlu) generalises well but misses the second event of a
-combination and is fooled by look-alikes ("my dog died", "closing my business",
-"moving from Toronto to Ottawa"). Phrases people actually use are a reliable
-second opinion, so this module finds them (`detect_events`) and `combine`s them
-with DIET's ranking. Pure logic: no Rasa imports (the Rasa component is
-life_event_recogniser.py); the phrases live in life_event_cues.yml.
+The learned EventClassifier (event_classifier.py: the multilingual sentence encoder beside TF-IDF)
+gives each event a probability P(e). What it cannot know for sure, a phrase can: "passed away" is a
+death, "my cat passed away" is none. So this module finds the phrases (`detect_events`, the cue file
+life_event_cues.yml, for English text) and `decide`s with both. Pure logic: no Rasa imports (the Rasa
+component is life_event_recogniser.py).
 
 Cues (per event, see the YAML header):
 - strong: decide the event alone ("passed away", "gave birth", "incorporate",
   "new to Canada", "moved here from Alberta");
-- weak: evidence that needs DIET to agree ("baby", "business", "moved");
-- veto: blocks the event's strong cues in the same clause and its weak cues
-  anywhere in the message (pets, things or businesses that "die", figurative
-  uses, an adult's own birth certificate, closing a business, a move within
-  Ontario or out of it, a long-settled resident...);
+- veto: blocks the event's strong cues in the same clause and the model anywhere
+  in the message (pets, things or businesses that "die", figurative uses, an
+  adult's own birth certificate, closing a business, a move within Ontario or out
+  of it, a long-settled resident...);
 - overrule: a veto for the whole message, strong cues included (a
   miscarriage: the maternity leave it mentions is no birth);
 - background: an event long past, told as the background of another event
@@ -23,30 +21,14 @@ Cues (per event, see the YAML header):
   event's `unless` phrases (what follows a death: estate, survivor benefit...)
   is in the message.
 
-Decision for each event e, with S(e) = DIET's probability mass for e (sum of
-the confidences of every ranked intent containing e, e.g. "birth" and
-"bereavement+birth"), checked in this order:
-1. a strong cue (not vetoed, not negated)                        -> in
-   Phrases like "passed away" are rarely wrong, and DIET's usual miss is the
-   second event of a message, which it ranks low.
-2. a veto and no cue left                                         -> out
-   Explicit evidence against the event beats DIET's guess ("my cat passed away").
-3. the top intent is a confident non-event (>= 0.9: other_service,
-   out_of_scope, inform...)                                       -> out
-   Only a strong cue overrides DIET when it is sure of something else.
-4. a weak cue and S(e) >= 0.35                                    -> in
-   Two independent, individually weak signals agree; 0.35 is the threshold
-   triage already uses for an event in the ranking.
-5. DIET's top intent is e alone, with confidence >= 0.95         -> in
-   DIET alone decides only a single event it is sure of (phrasings the cue
-   file does not know). Without any cue it is often sure and wrong ("What day
-   is recycling pickup in Whitby" -> birth 0.94): over the nine labelled
-   sets, the 10 events it found right without a cue came with a top intent
-   >= 0.95, and 6 of the 8 it found wrong below. Its combination intents,
-   learnt from ~40 examples each, often add an event nothing in the message supports ("no one died, I
-   just want to register a business" -> bereavement+new_business), so every
-   event of a combination needs at least a weak cue (rule 4).
-6. otherwise                                                      -> out
+Decision for each event e, checked in this order:
+1. a strong cue (not vetoed, not negated)                         -> in
+   Phrases like "passed away" are rarely wrong, and the model's usual miss is the
+   second event of a message.
+2. a veto                                                         -> out
+   Hard evidence against the event beats the model's guess ("my cat passed away").
+3. P(e) >= event_threshold (config.yml, LifeEventRecogniser)      -> in
+4. otherwise                                                      -> out
 Events are returned in the canonical order new_business, birth, bereavement,
 new_to_ontario.
 """
@@ -57,7 +39,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
@@ -66,7 +48,7 @@ from bot.rules.schema import pattern_text
 
 EVENTS: Tuple[str, ...] = ("new_business", "birth", "bereavement", "new_to_ontario")
 NEW_TO_ONTARIO = "new_to_ontario"
-STRONG, WEAK, VETO = "strong", "weak", "veto"
+STRONG, VETO = "strong", "veto"
 OVERRULE = "overrule"  # a veto for the whole message, not just its clause
 BACKGROUND, BACKGROUND_UNLESS = "background", "background_unless"  # see the module docstring
 CUES_PATH = Path(__file__).with_name("life_event_cues.yml")
@@ -85,11 +67,8 @@ TEMPLATE_MARKS = re.compile(r"[{|?*]|#\d+-\d+")
 
 @dataclass(frozen=True)
 class Thresholds:
-    weak_support: float = 0.35  # rule 4: DIET mass a weak cue needs
-    diet_alone: float = 0.95  # rule 5: confidence of a single-event top intent that decides without a cue
-    confident_other: float = 0.9  # rule 3: a non-event top intent this sure needs a strong cue
+    event: float = 0.5  # rule 3: the learned P(e) that decides alone
     strong_confidence: float = 0.9  # reported confidence floor of an event with a strong cue
-    weak_confidence: float = 0.6  # ... with a weak cue
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -102,8 +81,8 @@ DEFAULT_THRESHOLDS = Thresholds()
 class Cue:
     """The best evidence for one event in a message.
 
-    strength is "strong", "weak" or "veto" (only vetoed or blocked mentions:
-    the event must not be taken from DIET either). `phrase` is the cue-file
+    strength is "strong" or "veto" (only vetoed or blocked mentions:
+    the event must not be taken from the model either). `phrase` is the cue-file
     entry that matched, `text` the words of the message."""
 
     event: str
@@ -119,13 +98,13 @@ class Decision:
 
     event: str
     confidence: float
-    reason: str  # "strong cue", "weak cue + DIET", "DIET"
+    reason: str  # "strong cue" or "model"
 
 
 @dataclass(frozen=True)
 class _Rule:
     key: str
-    kind: str  # strong | weak | veto | overrule | background | background_unless | ignore
+    kind: str  # strong | veto | overrule | background | background_unless | ignore
     events: FrozenSet[str]
     entry: str
 
@@ -222,7 +201,7 @@ class LifeEventMatcher:
                 self._add(entry, kind, events)
         for event, spec in (cues.get("events") or {}).items():
             _check_events({event}, "events")
-            for kind in (STRONG, WEAK, VETO, OVERRULE):
+            for kind in (STRONG, VETO, OVERRULE):
                 for entry in _entries((spec or {}).get(kind)):
                     self._add(entry, kind, frozenset({event}))
             background = (spec or {}).get(BACKGROUND) or {}
@@ -344,7 +323,7 @@ class LifeEventMatcher:
         ignored = [(h.start, h.end) for h in hits if h.rule.kind == "ignore"]
         hits = [h for h in hits if h.rule.kind != "ignore" and not _inside((h.start, h.end), ignored)]
         vetoes = [h for h in hits if h.rule.kind in (VETO, OVERRULE)]
-        cues = [h for h in hits if h.rule.kind in (STRONG, WEAK) and not self._negated(words, clauses, h)]
+        cues = [h for h in hits if h.rule.kind == STRONG and not self._negated(words, clauses, h)]
         for hit in cues:
             blocker = next((v for v in vetoes if _blocks(v, hit)), None)
             if blocker is not None:
@@ -358,7 +337,7 @@ class LifeEventMatcher:
         return Analysis(text=text, hits=cues, vetoes=vetoes, words=words)
 
     def detect(self, text: str) -> Dict[str, Cue]:
-        """The best cue per event (strong before weak; "veto" when only blocked mentions are left)."""
+        """The best cue per event (strong; "veto" when only blocked mentions are left)."""
         analysis = self.analyse(text)
         found: Dict[str, Cue] = {}
         for event in EVENTS:
@@ -447,9 +426,8 @@ class LifeEventMatcher:
         destinations = self._after(words, indices, places, self.to_words)
         found: List[_Hit] = []
         outside_origin = [span for kind, span in origins if kind == "OUT"]
-        for start, end in outside_origin:
-            entry = "moved from <outside Ontario>" if moving else "from <outside Ontario>"
-            found.append(self._place_hit(entry, STRONG if moving else WEAK, start, end, clause))
+        for start, end in outside_origin if moving else []:
+            found.append(self._place_hit("moved from <outside Ontario>", STRONG, start, end, clause))
         for start, end in self._licences(words, indices, places):
             found.append(self._place_hit("<outside Ontario> licence", STRONG, start, end, clause))
         for start, end in self._outside_to_ontario(words, indices, places):
@@ -565,14 +543,11 @@ def _blocks(veto: _Hit, hit: _Hit) -> bool:
 
 
 def _best_cue(analysis: Analysis, event: str) -> Optional[Cue]:
-    """A strong cue survives a veto in another clause ("we closed our old store, now opening a bakery");
-    a weak one does not: it is only a topical word, the veto is evidence about the topic."""
+    """A strong cue survives a veto in another clause ("we closed our old store, now opening a bakery")."""
     mine = [h for h in analysis.hits if event in h.rule.events]
-    vetoed = any(event in v.rule.events for v in analysis.vetoes)
-    for strength in (STRONG, WEAK):
-        for hit in mine:
-            if hit.rule.kind == strength and not hit.vetoed_by and (strength == STRONG or not vetoed):
-                return Cue(event, strength, hit.rule.entry, analysis.span(hit))
+    for hit in mine:
+        if not hit.vetoed_by:
+            return Cue(event, STRONG, hit.rule.entry, analysis.span(hit))
     blocked = [h for h in mine if h.vetoed_by]
     if blocked:
         return Cue(event, VETO, blocked[0].rule.entry, analysis.span(blocked[0]), blocked[0].vetoed_by)
@@ -593,7 +568,7 @@ def detect_events(text: str, matcher: Optional[LifeEventMatcher] = None) -> Dict
     return (matcher or default_matcher()).detect(text)
 
 
-# -- combining with DIET ------------------------------------------------------------------------
+# -- combining with the model ------------------------------------------------------------------
 
 
 def events_of(intent_name: Optional[str]) -> List[str]:
@@ -602,8 +577,9 @@ def events_of(intent_name: Optional[str]) -> List[str]:
     return parts if parts and all(part in EVENTS for part in parts) else []
 
 
-def diet_scores(ranking: Sequence[Mapping[str, Any]]) -> Dict[str, float]:
-    """S(e): the summed confidence of every ranked intent containing event e (capped at 1)."""
+def intent_mass(ranking: Sequence[Mapping[str, Any]]) -> Dict[str, float]:
+    """P(e) from an intent ranking: the summed confidence of every ranked intent containing e (capped at 1).
+    For a model without the EventClassifier, DIET's ranking stands in for its scores."""
     scores = {event: 0.0 for event in EVENTS}
     for entry in ranking or []:
         confidence = float(entry.get("confidence") or 0.0)
@@ -612,63 +588,32 @@ def diet_scores(ranking: Sequence[Mapping[str, Any]]) -> Dict[str, float]:
     return scores
 
 
-def _top(ranking: Sequence[Mapping[str, Any]], top_intent: Union[str, Mapping[str, Any], None]) -> Tuple[str, float]:
-    if isinstance(top_intent, Mapping):
-        return str(top_intent.get("name") or ""), float(top_intent.get("confidence") or 0.0)
-    name = top_intent if top_intent is not None else (ranking[0].get("name") if ranking else "")
-    confidence = next((float(r.get("confidence") or 0.0) for r in ranking or [] if r.get("name") == name), 0.0)
-    return str(name or ""), confidence
-
-
 def decide(
-    ranking: Sequence[Mapping[str, Any]],
-    cues: Mapping[str, Cue],
-    top_intent: Union[str, Mapping[str, Any], None] = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    scores: Mapping[str, float], cues: Mapping[str, Cue], thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> List[Decision]:
-    """The events of a message with their confidence and the rule that decided each."""
-    scores = diet_scores(ranking)
-    name, confidence = _top(ranking, top_intent)
-    confident_other = bool(name) and not events_of(name) and name != "nlu_fallback"
-    confident_other = confident_other and confidence >= thresholds.confident_other
-    sure_single = name if name in EVENTS and confidence >= thresholds.diet_alone else ""
+    """The events of a message with their confidence and the rule that decided each (module docstring)."""
     decisions = []
     for event in EVENTS:
-        decision = _decide_one(event, cues.get(event), scores[event], confident_other, sure_single, thresholds)
-        if decision is not None:
-            decisions.append(decision)
+        score = float(scores.get(event) or 0.0)
+        strength = cues[event].strength if event in cues else ""
+        if strength == STRONG:
+            decisions.append(Decision(event, round(max(score, thresholds.strong_confidence), 4), "strong cue"))
+        elif strength != VETO and score >= thresholds.event:
+            decisions.append(Decision(event, round(score, 4), "model"))
     return decisions
 
 
-def _decide_one(
-    event: str, cue: Optional[Cue], score: float, confident_other: bool, sure_single: str, thresholds: Thresholds
-) -> Optional[Decision]:
-    """Rules 1-6 of the module docstring for one event."""
-    strength = cue.strength if cue is not None else ""
-    if strength == STRONG:
-        return Decision(event, round(max(score, thresholds.strong_confidence), 4), "strong cue")
-    if strength == VETO or confident_other:
-        return None
-    if strength == WEAK and score >= thresholds.weak_support:
-        return Decision(event, round(max(score, thresholds.weak_confidence), 4), "weak cue + DIET")
-    if event == sure_single:
-        return Decision(event, round(score, 4), "DIET")
-    return None
-
-
 def combine(
-    ranking: Sequence[Mapping[str, Any]],
-    cues: Mapping[str, Cue],
-    top_intent: Union[str, Mapping[str, Any], None] = None,
+    scores: Mapping[str, float], cues: Mapping[str, Cue], thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> List[str]:
     """The life events of a message, in canonical order (rules in the module docstring)."""
-    return [d.event for d in decide(ranking, cues, top_intent)]
+    return [d.event for d in decide(scores, cues, thresholds)]
 
 
 def strongest(decisions: Sequence[Decision], limit: int = 2) -> List[Decision]:
     """The `limit` best-supported events: strong cues first, then by confidence."""
-    rank = {"strong cue": 0, "weak cue + DIET": 1, "DIET": 2}
-    return sorted(decisions, key=lambda d: (rank.get(d.reason, 3), -d.confidence, EVENTS.index(d.event)))[:limit]
+    rank = {"strong cue": 0, "model": 1}
+    return sorted(decisions, key=lambda d: (rank.get(d.reason, 2), -d.confidence, EVENTS.index(d.event)))[:limit]
 
 
 def intent_for(decisions: Sequence[Decision]) -> str:

@@ -148,7 +148,6 @@ LIFE_EVENT_CUES = Fields(
             Fields(
                 {
                     "strong": LIFE_ENTRIES,
-                    "weak": LIFE_ENTRIES,
                     "veto": LIFE_ENTRIES,
                     "overrule": LIFE_ENTRIES,
                     "background": Fields({"entries": LIFE_ENTRIES, "unless": LIFE_ENTRIES}, required=("entries",)),

@@ -2,10 +2,10 @@
 
 Agents and service owners ask why the assistant chose what it chose. This puts side by side, for one message:
 - the model's scores: DIET's intent ranking before any rule touched it (`model_intent_ranking`, kept in the parse
-  by LifeEventRecogniser), each life event's support S(e) from that ranking, and the HandoffClassifier's learned
-  urgency and reason scores with their thresholds (config.yml);
-- the rules that fired: the safety patterns, the life-event cues (strong, weak, vetoed), the handoff rules
-  (a request for a person, a complex case);
+  by LifeEventRecogniser), each life event's learned probability P(e) (EventClassifier's `event_scores`) against
+  its threshold, and the HandoffClassifier's learned urgency and reason scores with their thresholds (config.yml);
+- the rules that fired: the safety patterns, the life-event cues (strong, vetoed; English text only), the
+  handoff rules (a request for a person, a complex case);
 - the final decision (the same `triage()` the chat and the console use) and, in plain sentences, which of the
   above decided each part of it.
 Pure logic on a parse; the command (bot/cli/explain.py) gets the parse from the model.
@@ -19,15 +19,16 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
 
-from bot.components.life_events import EVENTS, detect_events, diet_scores
+from bot.components.life_events import EVENTS, detect_events, intent_mass
 from bot.handoff.rules import asks_for_person, complex_case_reason, learned_reason
+from bot.language import detect_language
 from bot.safety import detect
 from bot.triage.service import triage
 
 CONFIG_PATH = Path(__file__).resolve().parents[2] / "config.yml"
 HANDOFF_COMPONENT = "bot.components.handoff_classifier.HandoffClassifier"
+EVENTS_COMPONENT = "bot.components.life_event_recogniser.LifeEventRecogniser"
 MODEL_RANKING_KEY = "model_intent_ranking"
-WEAK_SUPPORT = 0.35  # bot/components/life_events.py Thresholds.weak_support
 SHOWN = 5  # intents shown of the ranking
 
 
@@ -35,13 +36,25 @@ SHOWN = 5  # intents shown of the ranking
 def thresholds(path: Path = CONFIG_PATH) -> Dict[str, float]:
     """The learned scores' thresholds as config.yml sets them (the component's defaults where it does not)."""
     from bot.components.handoff_classifier import HandoffClassifier
+    from bot.components.life_event_recogniser import LifeEventRecogniser
 
-    values = dict(HandoffClassifier.get_default_config())
+    values = {**HandoffClassifier.get_default_config(), **LifeEventRecogniser.get_default_config()}
     pipeline = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("pipeline") or []
     for component in pipeline:
-        if isinstance(component, dict) and component.get("name") == HANDOFF_COMPONENT:
+        if isinstance(component, dict) and component.get("name") in (HANDOFF_COMPONENT, EVENTS_COMPONENT):
             values.update(component)
-    return {"urgent": float(values["urgent_threshold"]), "reason": float(values["reason_threshold"])}
+    return {
+        "urgent": float(values["urgent_threshold"]),
+        "reason": float(values["reason_threshold"]),
+        "event": float(values["event_threshold"]),
+        "cue_languages": list(values.get("cue_languages") or []),
+    }
+
+
+def cues_apply(text: str) -> bool:
+    """The cue file is English: as LifeEventRecogniser, its cues count on English text or text too short to tell."""
+    language = detect_language(text)
+    return language is None or language in thresholds()["cue_languages"]
 
 
 def _ranking(entries: Any) -> List[Dict[str, Any]]:
@@ -59,7 +72,12 @@ def model_scores(parse: Mapping[str, Any]) -> Dict[str, Any]:
     limits = thresholds()
     return {
         "intent_ranking": model_ranking[:SHOWN],
-        "event_support": {event: round(score, 4) for event, score in diet_scores(model_ranking).items()},
+        "event_ranking": _ranking(parse.get("event_ranking"))[:SHOWN],
+        "event_support": {
+            event: round(float(score), 4)
+            for event, score in (parse.get("event_scores") or intent_mass(model_ranking)).items()
+        },
+        "event_threshold": limits["event"],
         "urgent": {
             "score": float(signals.get("urgent_confidence") or 0.0),
             "threshold": limits["urgent"],
@@ -80,7 +98,7 @@ def rules_fired(text: str, parse: Mapping[str, Any], events: List[str]) -> List[
     signal = detect(text)
     if signal is not None:
         fired.append({"layer": "safety", "rule": signal.kind, "matched": signal.matched})
-    for event, cue in detect_events(text).items():
+    for event, cue in (detect_events(text) if cues_apply(text) else {}).items():
         entry = {"layer": "life_event_cue", "event": event, "strength": cue.strength, "rule": cue.phrase}
         entry["matched"] = cue.text
         if cue.vetoed_by:
@@ -119,28 +137,21 @@ def _event_why(parse: Mapping[str, Any], result: Mapping[str, Any], scores: Mapp
     chosen = {e.get("id"): e for e in parse.get("life_events") or [] if isinstance(e, Mapping)}
     cues = {c["event"]: c for c in scores["_cues"]}
     support = scores["event_support"]
+    threshold = scores["event_threshold"]
     lines = []
     for event in EVENTS:
         cue = cues.get(event)
         s = support.get(event, 0.0)
-        if event in chosen:
-            source = str(chosen[event].get("source") or "")
-            if source == "strong cue":
-                lines.append(
-                    f"{event}: in, a strong cue '{cue['rule'] if cue else '?'}' (\"{cue['matched'] if cue else ''}\")."
-                )
-            elif source == "weak cue + DIET":
-                lines.append(
-                    f"{event}: in, a weak cue '{cue['rule'] if cue else '?'}' and the model's support {s:.2f} "
-                    f">= {WEAK_SUPPORT}."
-                )
-            else:
-                lines.append(f"{event}: in, the model alone is sure of it (support {s:.2f}).")
+        if event in chosen and str(chosen[event].get("source") or "") == "strong cue":
+            lines.append(
+                f"{event}: in, a strong cue '{cue['rule'] if cue else '?'}' (\"{cue['matched'] if cue else ''}\")."
+            )
+        elif event in chosen:
+            lines.append(f"{event}: in, the model's P({event}) {s:.2f} >= {threshold:.2f} and no veto.")
         elif cue and cue["strength"] == "veto":
-            lines.append(f"{event}: out, vetoed by '{cue.get('vetoed_by') or cue['rule']}' (model support {s:.2f}).")
-        elif cue or s >= WEAK_SUPPORT:
-            what = f"a weak cue '{cue['rule']}'" if cue else "no cue"
-            lines.append(f"{event}: out, {what} and model support {s:.2f}: not enough (rules 3-6, life_events.py).")
+            lines.append(f"{event}: out, vetoed by '{cue.get('vetoed_by') or cue['rule']}' (model P {s:.2f}).")
+        elif s >= 0.2:
+            lines.append(f"{event}: out, no cue and the model's P({event}) {s:.2f} < {threshold:.2f}.")
     if not chosen:
         lines.append("No life event: nothing above decided one.")
     if result["urgent"] and not chosen:
@@ -208,7 +219,7 @@ def render(explanation: Mapping[str, Any]) -> str:
     for entry in model["intent_ranking"]:
         lines.append(f"  {entry['confidence']:.3f}  {entry['name']}")
     support = ", ".join(f"{event} {score:.2f}" for event, score in model["event_support"].items())
-    lines.append(f"  life-event support: {support}")
+    lines.append(f"  life events P(e): {support} (threshold {model['event_threshold']:.2f})")
     urgent, reason = model["urgent"], model["reason"]
     lines.append(f"  learned urgency {urgent['score']:.3f} (threshold {urgent['threshold']:.2f})")
     label: Optional[str] = reason["label"]

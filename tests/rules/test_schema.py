@@ -51,7 +51,7 @@ BAD = [
     ),
     (FACTS, "facts:\n  has_will:\n    \"true\":\n      regex: ['[a-']\n", 4, "malformed regular expression"),
     (LIFE, "events:\n  birth:\n    strong:\n      - 'had *x baby'\n", 4, "write a gap as *N"),
-    (LIFE, "events:\n  birth:\n    weak:\n      - 'since #2020-1990'\n", 4, "#LOW-HIGH"),
+    (LIFE, "events:\n  birth:\n    strong:\n      - 'since #2020-1990'\n", 4, "#LOW-HIGH"),
     (SAFETY, "signals:\n  - kind: suicide\n    patterns:\n      - 'end *3 life'\n", 4, "is no wildcard"),
     (FACTS, 'facts:\n  has_will:\n    "true":\n      patterns: [[{LOWR: will}]]\n', 4, "malformed token pattern"),
     (

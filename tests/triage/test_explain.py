@@ -46,16 +46,39 @@ def test_a_learned_alarm_is_explained_by_its_score_and_threshold(seed_snapshot):
 
 
 def test_no_event_and_no_handoff_say_why(seed_snapshot):
-    """ "open" is a weak cue of a new business: without the model's support it is not enough, and the
-    explanation says so."""
+    """The model's P(new_business) below its threshold, no cue: no event, and the explanation says so."""
     text = "what time does the office open"
     ranking = [{"name": "other_service", "confidence": 0.95}]
-    result = explain(text, parse_of(text, ranking), seed_snapshot)
+    parse = {**parse_of(text, ranking), "event_scores": {"new_business": 0.3, "birth": 0.0}}
+    result = explain(text, parse, seed_snapshot)
     assert result["decision"]["life_events"] == []
     assert "No life event: nothing above decided one." in result["why"]
-    assert any(line.startswith("new_business: out, a weak cue") for line in result["why"])
+    assert (
+        f"new_business: out, no cue and the model's P(new_business) 0.30 < {thresholds()['event']:.2f}."
+        in (result["why"])
+    )
     assert result["why"][-1].startswith("No handoff")
-    assert [r["layer"] for r in result["rules"]] == ["life_event_cue"]
+    assert result["rules"] == []
+
+
+def test_an_event_the_model_decided_shows_its_score_and_threshold(seed_snapshot):
+    text = "we are expecting our first in March"
+    ranking = [{"name": "birth", "confidence": 0.6}, {"name": "other_service", "confidence": 0.4}]
+    life_events = [{"id": "birth", "confidence": 0.83, "source": "model"}]
+    parse = {**parse_of(text, ranking, life_events=life_events), "event_scores": {"birth": 0.83}}
+    parse["event_ranking"] = [{"name": "birth", "confidence": 0.8}, {"name": "birth+new_business", "confidence": 0.03}]
+    result = explain(text, parse, seed_snapshot)
+    assert result["model"]["event_support"]["birth"] == 0.83
+    assert result["model"]["event_ranking"][0] == {"name": "birth", "confidence": 0.8}
+    assert f"birth: in, the model's P(birth) 0.83 >= {thresholds()['event']:.2f} and no veto." in result["why"]
+    assert "life events P(e): " in render(result)
+
+
+def test_english_cues_are_not_applied_to_french_text(seed_snapshot):
+    text = "notre chien est mort, on a fait un funeral dans la cour"
+    parse = {**parse_of(text, [{"name": "out_of_scope", "confidence": 0.9}]), "event_scores": {"bereavement": 0.1}}
+    result = explain(text, parse, seed_snapshot)
+    assert not [r for r in result["rules"] if r["layer"] == "life_event_cue"]
 
 
 def test_a_vetoed_cue_says_what_vetoed_it(seed_snapshot):
