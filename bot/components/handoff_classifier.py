@@ -14,9 +14,10 @@ decisions from the training data with two logistic regressions:
 Features are its own TF-IDF word 1-2-grams and character 2-5-grams (sublinear term frequency),
 fitted on the training texts, not the pipeline's CountVectorsFeaturizers: on the development sets
 the raw counts found 54 of 93 urgent cases at the precision TF-IDF reached with 87 (measured when
-this component was written). With `sentence_embeddings` > 0, the pretrained encoder's sentence vector
-(bot/components/encoder.py), times that weight, stands beside them: a crisis or a complex case told in
-words no example used, or in French, still lands near the examples that mean the same.
+this component was written). With `sentence_embeddings` (urgency) or `reason_sentence_embeddings`
+(the reason) > 0, the pretrained encoder's sentence vector (bot/components/encoder.py), times that
+weight, stands beside them: a complex case told in words no example used, or in French, still lands
+near the examples that mean the same.
 Trained by `rasa train` like any component and stored in the model.
 
 It writes `handoff_signals` to the parse: {urgent, urgent_confidence, reason, reason_confidence}.
@@ -133,8 +134,11 @@ class HandoffClassifier(GraphComponent):
             "max_iter": 2000,
             "random_seed": 42,
             "request_confirm_below": 0.8,  # a request_human below this needs a confirmation
-            # weight of the pretrained sentence vector beside the TF-IDF features (0: TF-IDF only)
+            # weight of the pretrained sentence vector beside the TF-IDF features (0: TF-IDF only), for the
+            # urgency and for the reason: urgency is judged on words (a vector raised false alarms), the reason
+            # of a handoff said in French or in new words lands near the examples that mean the same
             "sentence_embeddings": 0.0,
+            "reason_sentence_embeddings": 0.0,
         }
 
     def __init__(
@@ -159,12 +163,11 @@ class HandoffClassifier(GraphComponent):
     ) -> HandoffClassifier:
         return cls(config, model_storage, resource)
 
-    def _model(self) -> Pipeline:
+    def _model(self, weight: float) -> Pipeline:
         parts = [
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True, min_df=2),
         ]
-        weight = float(self.component_config.get("sentence_embeddings") or 0.0)
         if weight > 0:
             parts.append(EncoderFeatures(weight))
         features = make_union(*parts)
@@ -187,9 +190,11 @@ class HandoffClassifier(GraphComponent):
             urgent.append(int(is_urgent))
             reasons.append(reason)
         if len(set(urgent)) == 2:
-            self.models["urgent"] = self._model().fit(texts, np.array(urgent))
+            weight = float(self.component_config.get("sentence_embeddings") or 0.0)
+            self.models["urgent"] = self._model(weight).fit(texts, np.array(urgent))
         if len(set(reasons)) >= 2:
-            self.models["reason"] = self._model().fit(texts, np.array(reasons))
+            weight = float(self.component_config.get("reason_sentence_embeddings") or 0.0)
+            self.models["reason"] = self._model(weight).fit(texts, np.array(reasons))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.models, Path(directory) / MODEL_FILE)
         return self._resource

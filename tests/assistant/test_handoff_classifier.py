@@ -212,3 +212,19 @@ def test_an_unsure_unconfirmed_request_for_a_person_is_dropped(trained):
 )
 def test_a_confirmed_or_sure_request_for_a_person_stands(trained, text, ranking):
     assert _with_intent(trained, text, ranking).get("intent")["name"] == "request_human"
+
+
+def test_the_sentence_vector_serves_the_reason_and_not_the_urgency_when_configured(tmp_path):
+    from bot.components.encoder import EncoderFeatures
+
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
+    config = {**HandoffClassifier.get_default_config(), "reason_sentence_embeddings": 1.0}
+    classifier = HandoffClassifier.create(config, storage, Resource("reason_vector"), context)
+    classifier.train(_training_data())
+
+    def has_vector(name: str) -> bool:
+        union = classifier.models[name].named_steps["features"]
+        return any(isinstance(part, EncoderFeatures) for _, part in union.transformer_list)
+
+    assert has_vector("reason") and not has_vector("urgent")
