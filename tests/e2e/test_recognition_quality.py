@@ -26,19 +26,22 @@ from onewindow_catalogue.snapshot import CatalogueSnapshot
 pytestmark = pytest.mark.rasa
 ROOT = Path(__file__).resolve().parents[2]
 SETS = ROOT / "tests" / "recognition"
-# The model of 73a8979 measures 0.954-1.0 of life events exactly right and 1.1-5.8% misrouted on the development
-# sets (heldout, blind, blind2-blind17; README); the floors sit at least 0.05 below and 4 points above: nine
-# cases of 180 or more, beyond what training on another machine moves.
+# The model of 99e5cf8 (life events on the EventClassifier) measures 0.961-0.994 of life events exactly right and
+# 0.6-5.0% misrouted on the development sets (heldout, blind, blind2-blind17; README); the floors sit at least 0.06
+# below and 5 points above: ten cases of 180 or more, beyond what training on another machine moves.
 FLOORS = {"event_exact_match": 0.90, "urgent_recall": 1.0, "misrouted_rate": 0.10}
-# Sets that measure lower, each held about five points below its own figure: the four sets looked at once with the
-# model of 73a8979 and never fixed (their first_look.txt). Urgent recall is never lowered: blind18_registers (0.64),
-# blind19_questions (0.5) and fr_registers (0.93) fail it at their first look, and must, until crises said
-# that way are recognised.
+# Sets that measure lower, each held about five points below what it measures: the sets written in other registers
+# and in French. blind20_registers, blind21_questions and fr_blind3 at their first look (99e5cf8, first_look.txt):
+# 0.906 / 0.927 / 0.835 of life events, 11.9% / 8.2% / 24.1% misrouted. Urgent recall is never lowered: blind20 and
+# fr_blind3 failed it at their look (two emergencies each), found by the crisis rules of 4f2791e since.
 OWN_FLOORS: Dict[str, Dict[str, float]] = {
-    "blind18_registers": {"event_exact_match": 0.77, "misrouted_rate": 0.31},
-    "blind19_questions": {"event_exact_match": 0.83, "misrouted_rate": 0.23},
-    "fr_plain": {"event_exact_match": 0.75, "misrouted_rate": 0.30},
-    "fr_registers": {"event_exact_match": 0.70, "misrouted_rate": 0.41},
+    "blind18_registers": {"event_exact_match": 0.77, "misrouted_rate": 0.27},
+    "blind19_questions": {"event_exact_match": 0.88, "misrouted_rate": 0.15},
+    "blind20_registers": {"event_exact_match": 0.85, "misrouted_rate": 0.17},
+    "blind21_questions": {"event_exact_match": 0.87, "misrouted_rate": 0.14},
+    "fr_plain": {"event_exact_match": 0.85, "misrouted_rate": 0.20},
+    "fr_registers": {"event_exact_match": 0.84, "misrouted_rate": 0.28},
+    "fr_blind3": {"event_exact_match": 0.78, "misrouted_rate": 0.30},
 }
 
 
