@@ -1,9 +1,12 @@
 """Shared fixtures: a temporary database per test that needs one, the mini
 catalogue made for engine tests, the project's real seed catalogue, the cheap
-password hasher for every test, and Chromium. Helpers to import live in
+password hasher for every test, Chromium, and a healthy loopback HTTP server. Helpers to import live in
 tests/support.py (a conftest is not for importing)."""
 
 from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from support import FIXTURES, SEED_DIR, cheap_password_hasher, launch_chromium, seed_database
@@ -89,3 +92,29 @@ def client(seeded_app):
 
     with TestClient(seeded_app) as test_client:
         yield test_client
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def healthy_server():
+    """`healthy_server() -> port`: a loopback HTTP server answering 200 to everything (a healthy process)."""
+    servers = []
+
+    def start() -> int:
+        server = HTTPServer(("127.0.0.1", 0), _Ok)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

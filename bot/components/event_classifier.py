@@ -17,64 +17,39 @@ Trained by `rasa train` like any component and stored in the model.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Type
+from typing import Any, Dict, List, Sequence
 
-import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import Pipeline
 
-from bot.components.encoder import EncoderFeatures
+from bot.components.life_events import events_of, intent_mass
 from bot.components.shared import user_text
+from bot.components.stored import ENCODER_FILE, StoredModelComponent, text_features
 
-EVENTS = ("new_business", "birth", "bereavement", "new_to_ontario")
 SCORES_KEY = "event_scores"
 RANKING_KEY = "event_ranking"
-SPLIT = "+"
-MODEL_FILE = "event_classifier.joblib"
 MAX_CHARS = 5000  # as the safety detector: a pasted essay is judged by its start
-FINGERPRINTED = (Path(__file__), Path(__file__).with_name("encoder.py"))
-
-
-def events_in(intent: str) -> List[str]:
-    """The life events an intent stands for ("bereavement+birth" -> both; "greet" -> none)."""
-    parts = str(intent or "").split(SPLIT)
-    return parts if all(part in EVENTS for part in parts) else []
 
 
 def event_scores(probabilities: Sequence[float], intents: Sequence[str]) -> Dict[str, float]:
-    """P(e): the summed probability of the intents containing e, capped at 1."""
-    scores = {event: 0.0 for event in EVENTS}
-    for p, name in zip(probabilities, intents, strict=True):
-        for event in events_in(str(name)):
-            scores[event] = min(1.0, scores[event] + float(p))
-    return {event: round(score, 4) for event, score in scores.items()}
+    """P(e): the summed probability of the intents containing e, capped at 1 (as `intent_mass` of a ranking)."""
+    ranking = [{"name": str(name), "confidence": float(p)} for p, name in zip(probabilities, intents, strict=True)]
+    return {event: round(score, 4) for event, score in intent_mass(ranking).items()}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class EventClassifier(GraphComponent):
+class EventClassifier(StoredModelComponent):
     """Scores the life events of a message; see the module docstring."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return []
-
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        digest = hashlib.sha256()
-        for path in FINGERPRINTED:
-            digest.update(path.read_bytes() if path.exists() else b"")
-        return digest.hexdigest()
+    MODEL_FILE = "event_classifier.joblib"
+    FINGERPRINTED = (Path(__file__), ENCODER_FILE)
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -86,47 +61,17 @@ class EventClassifier(GraphComponent):
             "max_char_features": 60000,  # bounds the model's size and its training time
         }
 
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Optional[Pipeline] = None,
-    ) -> None:
-        self.component_config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EventClassifier:
-        return cls(config, model_storage, resource)
-
     def _pipeline(self) -> Pipeline:
         config = self.component_config
-        parts: List[Any] = [
-            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True),
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=(2, 5),
-                min_df=2,
-                sublinear_tf=True,
-                lowercase=True,
-                max_features=int(config["max_char_features"]),
-            ),
-        ]
-        if float(config.get("sentence_embeddings") or 0.0) > 0:
-            parts.append(EncoderFeatures(float(config["sentence_embeddings"])))
+        features = text_features(
+            float(config.get("sentence_embeddings") or 0.0),
+            word_min_df=2,
+            max_char_features=int(config["max_char_features"]),
+        )
         regression = LogisticRegression(
             C=float(config["C"]), max_iter=int(config["max_iter"]), random_state=int(config["random_seed"])
         )
-        return Pipeline([("features", make_union(*parts)), ("regression", regression)])
+        return Pipeline([("features", features), ("regression", regression)])
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, intents = [], []
@@ -135,34 +80,16 @@ class EventClassifier(GraphComponent):
             if text is not None and message.get(INTENT):
                 texts.append(text[:MAX_CHARS])
                 intents.append(str(message.get(INTENT)))
-        if len(set(intents)) >= 2 and any(events_in(i) for i in intents):
-            self.model = self._pipeline().fit(texts, np.array(intents))
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.model, Path(directory) / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> EventClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(Path(directory) / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            model = None  # trained on data without life events: the component stays silent
-        return cls(config, model_storage, resource, model)
+        if len(set(intents)) >= 2 and any(events_of(i) for i in intents):
+            self.fitted = self._pipeline().fit(texts, np.array(intents))
+        return self.persist()
 
     def scores(self, text: str) -> Dict[str, Any]:
         """{event_scores, event_ranking} for one message ({} without a trained model)."""
-        if self.model is None:
+        if self.fitted is None:
             return {}
-        probabilities = self.model.predict_proba([text[:MAX_CHARS]])[0]
-        intents = [str(name) for name in self.model.classes_]
+        probabilities = self.fitted.predict_proba([text[:MAX_CHARS]])[0]
+        intents = [str(name) for name in self.fitted.classes_]
         best = sorted(zip(probabilities, intents, strict=True), reverse=True)[:5]
         return {
             SCORES_KEY: event_scores(probabilities, intents),
@@ -179,4 +106,4 @@ class EventClassifier(GraphComponent):
         return messages
 
 
-__all__: Sequence[str] = ("EventClassifier", "SCORES_KEY", "RANKING_KEY", "event_scores", "events_in")
+__all__: Sequence[str] = ("EventClassifier", "SCORES_KEY", "RANKING_KEY", "event_scores")

@@ -36,16 +36,12 @@ A button's `/request_human` payload never reaches the pipeline, so it is never d
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -58,12 +54,11 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import Pipeline
 
-from bot.components.encoder import EncoderFeatures
 from bot.components.shared import renormalised, set_ranking, user_text
+from bot.components.stored import ENCODER_FILE, StoredModelComponent, text_features
 from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
 SIGNALS_KEY = "handoff_signals"
@@ -72,17 +67,7 @@ NO_REASON = "none"
 ASKS_FOR_PERSON = "asks_for_person"
 CRISIS_INTENT = "crisis"
 REQUEST_HUMAN_INTENT = "request_human"
-MODEL_FILE = "handoff_classifier.joblib"
 MAX_CHARS = 5000  # as the safety detector: a pasted essay is judged by its start
-# what the labels and the training depend on besides the training data: a change retrains the component
-# (Rasa's cache fingerprints only the config and the training data)
-FINGERPRINTED = (
-    Path(__file__),
-    Path(__file__).resolve().parents[1] / "handoff" / "complex_cases.yml",
-    Path(__file__).resolve().parents[1] / "handoff" / "rules.py",
-    Path(__file__).with_name("fact_cues.yml"),
-    Path(__file__).with_name("encoder.py"),
-)
 
 
 def metadata_reason(message: Message) -> Optional[str]:
@@ -111,19 +96,27 @@ def labels(message: Message) -> Tuple[bool, str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class HandoffClassifier(GraphComponent):
+class HandoffClassifier(StoredModelComponent):
     """Learns urgency and the reason for a handoff from the training data; see the module docstring."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return []
+    MODEL_FILE = "handoff_classifier.joblib"
+    # what the labels depend on besides the training data: the handoff rules label examples without metadata
+    FINGERPRINTED = (
+        Path(__file__),
+        Path(__file__).resolve().parents[1] / "handoff" / "complex_cases.yml",
+        Path(__file__).resolve().parents[1] / "handoff" / "rules.py",
+        Path(__file__).with_name("fact_cues.yml"),
+        ENCODER_FILE,
+    )
 
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        digest = hashlib.sha256()
-        for path in FINGERPRINTED:
-            digest.update(path.read_bytes() if path.exists() else b"")
-        return digest.hexdigest()
+    @staticmethod
+    def empty() -> Dict[str, Pipeline]:
+        return {}
+
+    @property
+    def models(self) -> Dict[str, Pipeline]:
+        """The fitted regressions by decision ("urgent", "reason")."""
+        return self.fitted
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -141,36 +134,8 @@ class HandoffClassifier(GraphComponent):
             "reason_sentence_embeddings": 0.0,
         }
 
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        models: Optional[Dict[str, Pipeline]] = None,
-    ) -> None:
-        self.component_config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self.models: Dict[str, Pipeline] = models or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> HandoffClassifier:
-        return cls(config, model_storage, resource)
-
     def _model(self, weight: float) -> Pipeline:
-        parts = [
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True, min_df=2),
-        ]
-        if weight > 0:
-            parts.append(EncoderFeatures(weight))
-        features = make_union(*parts)
+        features = text_features(weight)
         regression = LogisticRegression(
             C=float(self.component_config["C"]),
             class_weight="balanced",
@@ -195,25 +160,7 @@ class HandoffClassifier(GraphComponent):
         if len(set(reasons)) >= 2:
             weight = float(self.component_config.get("reason_sentence_embeddings") or 0.0)
             self.models["reason"] = self._model(weight).fit(texts, np.array(reasons))
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.models, Path(directory) / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> HandoffClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                models = joblib.load(Path(directory) / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            models = {}  # trained on data without two classes: the component stays silent
-        return cls(config, model_storage, resource, models)
+        return self.persist()
 
     def signals(self, text: str) -> Dict[str, Any]:
         """{urgent, urgent_confidence, reason, reason_confidence} for one message."""

@@ -62,6 +62,13 @@ MODEL_RANKING_KEY = "model_intent_ranking"
 CRISIS_INTENT = "crisis"
 
 
+def cues_apply(text: str, languages: Sequence[str]) -> bool:
+    """Whether the cue file's phrases count for `text`: written in one of their `languages`, or too short to
+    tell. The cue file is English; on French text its phrases only match by accident."""
+    language = detect_language(text)
+    return language is None or language in languages
+
+
 def life_events_output(decisions: Sequence[Decision]) -> List[Dict[str, Any]]:
     return [{"id": d.event, "confidence": d.confidence, "source": d.reason} for d in decisions]
 
@@ -121,7 +128,8 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
         top = str(intent.get(INTENT_NAME_KEY) or "")
         scores = message.get(SCORES_KEY) or intent_mass(ranking)
         thresholds = Thresholds(event=float(self.component_config.get("event_threshold", 0.5)))
-        decisions = decide(scores, self.matcher.detect(text) if self._cues_apply(text) else {}, thresholds)
+        languages = self.component_config.get("cue_languages") or []
+        decisions = decide(scores, self.matcher.detect(text) if cues_apply(text, languages) else {}, thresholds)
         crisis = self._is_crisis(top, text)
         if crisis and not self.component_config.get("events_on_crisis", False):
             decisions = []
@@ -132,10 +140,6 @@ class LifeEventRecogniser(RuleComponent[LifeEventMatcher], IntentClassifier):
             self._set_events_intent(message, intent, ranking, decisions)
         elif events_of(top):
             self._drop_events_intent(message, ranking)
-
-    def _cues_apply(self, text: str) -> bool:
-        language = detect_language(text)
-        return language is None or language in set(self.component_config.get("cue_languages") or [])
 
     def _keeps_intent(self, top: str, confidence: float) -> bool:
         if top in set(self.component_config.get("keep_intents") or []):

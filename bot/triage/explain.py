@@ -19,9 +19,9 @@ from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
 
+from bot.components.life_event_recogniser import cues_apply
 from bot.components.life_events import EVENTS, detect_events, intent_mass
 from bot.handoff.rules import asks_for_person, complex_case_reason, learned_reason
-from bot.language import detect_language
 from bot.safety import detect
 from bot.triage.service import triage
 
@@ -49,12 +49,6 @@ def thresholds(path: Path = CONFIG_PATH) -> Dict[str, float]:
         "event": float(values["event_threshold"]),
         "cue_languages": list(values.get("cue_languages") or []),
     }
-
-
-def cues_apply(text: str) -> bool:
-    """The cue file is English: as LifeEventRecogniser, its cues count on English text or text too short to tell."""
-    language = detect_language(text)
-    return language is None or language in thresholds()["cue_languages"]
 
 
 def _ranking(entries: Any) -> List[Dict[str, Any]]:
@@ -98,7 +92,7 @@ def rules_fired(text: str, parse: Mapping[str, Any], events: List[str]) -> List[
     signal = detect(text)
     if signal is not None:
         fired.append({"layer": "safety", "rule": signal.kind, "matched": signal.matched})
-    for event, cue in (detect_events(text) if cues_apply(text) else {}).items():
+    for event, cue in (detect_events(text) if cues_apply(text, thresholds()["cue_languages"]) else {}).items():
         entry = {"layer": "life_event_cue", "event": event, "strength": cue.strength, "rule": cue.phrase}
         entry["matched"] = cue.text
         if cue.vetoed_by:

@@ -15,7 +15,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.event_classifier import EVENTS, RANKING_KEY, SCORES_KEY, EventClassifier, event_scores, events_in
+from bot.components.event_classifier import RANKING_KEY, SCORES_KEY, EventClassifier, event_scores
+from bot.components.life_events import EVENTS
+from bot.components.life_events import events_of as events_in
 
 EXAMPLES = {
     "new_business": [

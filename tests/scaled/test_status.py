@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from typer.testing import CliRunner
@@ -18,31 +16,6 @@ from bot.processes import ProcessSpec
 from bot.settings import get_settings
 
 pytestmark = pytest.mark.scaled
-
-
-class _Ok(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture()
-def healthy_port():
-    servers = []
-
-    def start() -> int:
-        server = HTTPServer(("127.0.0.1", 0), _Ok)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server.server_address[1]
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture()
@@ -71,10 +44,10 @@ def status():
     return CliRunner().invoke(app, ["status"])
 
 
-def test_status_reports_every_replica_postgres_and_redis(data_dir, services, healthy_port):
+def test_status_reports_every_replica_postgres_and_redis(data_dir, services, healthy_server):
     postgres, redis = services
-    processes = [_spec(f"{role}-{i}", healthy_port()) for role in ("actions", "rasa", "web") for i in (1, 2)]
-    processes.append(_spec("nginx", healthy_port()))
+    processes = [_spec(f"{role}-{i}", healthy_server()) for role in ("actions", "rasa", "web") for i in (1, 2)]
+    processes.append(_spec("nginx", healthy_server()))
     _record(data_dir, processes, postgres.url, redis.url)
     assert oct(os.stat(scaled.stack_file(get_settings())).st_mode & 0o777) == "0o600"
     result = status()
@@ -87,9 +60,9 @@ def test_status_reports_every_replica_postgres_and_redis(data_dir, services, hea
     assert "All healthy." in result.output
 
 
-def test_a_dead_replica_and_a_dead_redis_fail_the_status(data_dir, services, healthy_port):
+def test_a_dead_replica_and_a_dead_redis_fail_the_status(data_dir, services, healthy_server):
     postgres, _ = services
-    processes = [_spec("web-1", healthy_port()), _spec("rasa-2", free_port(), "/status")]
+    processes = [_spec("web-1", healthy_server()), _spec("rasa-2", free_port(), "/status")]
     _record(data_dir, processes, postgres.url, f"redis://127.0.0.1:{free_port()}/0")
     result = status()
     assert result.exit_code == 1

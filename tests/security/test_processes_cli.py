@@ -5,13 +5,10 @@ folder never set up says what to run instead of answering "no life event"."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 from typer.testing import CliRunner
 
+from bot.platform.services import free_port
 from bot.settings import get_settings
 
 
@@ -23,37 +20,6 @@ def data_dir(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture()
-def healthy_server():
-    """`healthy_server() -> port`: a loopback HTTP server answering 200 to everything."""
-    servers = []
-
-    class Ok(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    def start() -> int:
-        server = HTTPServer(("127.0.0.1", 0), Ok)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server.server_address[1]
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def run(*args: str):
