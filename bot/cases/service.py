@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import statistics
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,13 +18,31 @@ from bot.conversations.messages import say
 from bot.conversations.models import ConversationRow
 from bot.privacy import redact
 from bot.users.models import UserRow
+from bot.web.i18n import t
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 DEFAULT_WAIT_MINUTES = 5
 
 
+Value = Union[str, Callable[[str], str]]
+
+
 class CaseError(ValueError):
-    """A request about a case that cannot be done, said plainly."""
+    """A request about a case that cannot be done, said plainly. The message is English (logs, the CLI);
+    `key` names the same text in console.<lang>.yml (console.case_errors.*), so the console and its API
+    tell an agent in their own language. A value may be a function of the language (a queue's title)."""
+
+    def __init__(self, message: str, key: Optional[str] = None, **values: Value) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (the English message when it has no key)."""
+        if not self.key:
+            return str(self)
+        values = {name: value(lang) if callable(value) else value for name, value in self.values.items()}
+        return t(f"console.case_errors.{self.key}", lang, **values)
 
 
 class CaseNotFound(CaseError, LookupError):
@@ -58,7 +76,8 @@ def open_case(
     status: str = "waiting",
 ) -> CaseRow:
     if queue not in queues():
-        raise CaseError(f"unknown queue '{queue}'; known: {', '.join(queues())}")
+        known = ", ".join(queues())
+        raise CaseError(f"Unknown queue '{queue}'; known: {known}.", "unknown_queue", queue=queue, known=known)
     case = CaseRow(
         reference=_reference(),
         conversation_id=conversation.id if conversation else None,
@@ -82,7 +101,7 @@ def open_case(
 def get_or_raise(*, db_session: Session, case_id: int) -> CaseRow:
     case = db_session.get(CaseRow, case_id)
     if case is None:
-        raise CaseNotFound(f"No case with id {case_id}.")
+        raise CaseNotFound(f"No case with id {case_id}.", "not_found", case_id=str(case_id))
     return case
 
 
@@ -124,8 +143,13 @@ def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
     waiting = get_or_raise(db_session=db_session, case_id=case_id)
     agent = db_session.get(UserRow, agent_id)
     if agent is not None and not may_take(agent.username, waiting.queue, agent.languages or []):
-        language = queues()[waiting.queue].language
-        raise LanguageRequired(f"Case {waiting.reference} needs an agent who speaks {language}.")
+        language = queues()[waiting.queue].language or ""
+        raise LanguageRequired(
+            f"Case {waiting.reference} needs an agent who speaks {language}.",
+            "language_required",
+            reference=waiting.reference,
+            language=lambda lang: _language_name(language, lang),
+        )
     result = db_session.execute(
         update(CaseRow)
         .where(CaseRow.id == case_id, CaseRow.status == "waiting")
@@ -134,7 +158,11 @@ def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
     case = get_or_raise(db_session=db_session, case_id=case_id)
     db_session.refresh(case)
     if result.rowcount != 1:
-        raise CaseConflict(f"Case {case.reference} is no longer waiting: another agent claimed or closed it.")
+        raise CaseConflict(
+            f"Case {case.reference} is no longer waiting: another agent claimed or closed it.",
+            "no_longer_waiting",
+            reference=case.reference,
+        )
     _event(db_session, case, "claimed", agent_id)
     if case.conversation_id:
         conversations.set_owner(db_session=db_session, conversation_id=case.conversation_id, owner="agent")
@@ -151,7 +179,9 @@ def claim(*, db_session: Session, case_id: int, agent_id: int) -> CaseRow:
 def _held_by(db_session: Session, case_id: int, agent_id: int) -> CaseRow:
     case = get_or_raise(db_session=db_session, case_id=case_id)
     if case.status != "claimed" or case.assigned_agent_id != agent_id:
-        raise CaseConflict(f"Case {case.reference} is not held by you; claim it first.")
+        raise CaseConflict(
+            f"Case {case.reference} is not held by you; claim it first.", "not_held", reference=case.reference
+        )
     return case
 
 
@@ -159,10 +189,10 @@ def reply(*, db_session: Session, case_id: int, agent_id: int, text: str) -> Non
     """An agent's message to the citizen, redacted like everything stored."""
     case = _held_by(db_session, case_id, agent_id)
     if not case.conversation_id:
-        raise CaseError("This case has no chat to reply in (it came from a phone call).")
+        raise CaseError("This case has no chat to reply in (it came from a phone call).", "no_chat")
     cleaned = redact(text.strip())
     if not cleaned.text:
-        raise CaseError("Type a message first.")
+        raise CaseError("Type a message first.", "empty_reply")
     conversation = conversations.get(db_session=db_session, conversation_id=case.conversation_id)
     conversations.add_message(
         db_session=db_session,
@@ -193,7 +223,7 @@ def send_bundle(*, db_session: Session, case_id: int, agent_id: int, bundle: Dic
 
 def transfer(*, db_session: Session, case_id: int, agent_id: int, queue: str, note: str) -> CaseRow:
     if queue not in queues():
-        raise CaseError(f"Unknown queue '{queue}'.")
+        raise CaseError(f"Unknown queue '{queue}'.", "transfer_unknown_queue", queue=queue)
     case = _held_by(db_session, case_id, agent_id)
     result = db_session.execute(
         update(CaseRow)
@@ -201,7 +231,7 @@ def transfer(*, db_session: Session, case_id: int, agent_id: int, queue: str, no
         .values(status="waiting", queue=queue, assigned_agent_id=None, claimed_at=None)
     )
     if result.rowcount != 1:
-        raise CaseConflict(f"Case {case.reference} changed hands meanwhile.")
+        raise CaseConflict(f"Case {case.reference} changed hands meanwhile.", "changed_hands", reference=case.reference)
     db_session.refresh(case)
     _event(db_session, case, "transferred", agent_id, queue=queue, note=redact(note).text[:2000])
     if case.conversation_id:
@@ -222,9 +252,14 @@ def close(
     """Close with a disposition code; the chat ends, or goes back to the assistant."""
     known = {d.id: d for d in dispositions()}
     if disposition not in known:
-        raise CaseError(f"Choose a disposition: {', '.join(known)}.")
+        choices = ", ".join(known)
+        raise CaseError(f"Choose a disposition: {choices}.", "no_disposition", choices=choices)
     if known[disposition].needs_note and not note.strip():
-        raise CaseError(f"'{known[disposition].title}' needs a note naming the program.")
+        raise CaseError(
+            f"“{known[disposition].title}” needs a note naming the program.",
+            "needs_note",
+            disposition=lambda lang: _disposition_title(disposition, lang),
+        )
     case = _held_by(db_session, case_id, agent_id)
     case.status, case.closed_at, case.disposition = "closed", utcnow(), disposition
     case.private_note = redact(note.strip()).text[:4000] or None
@@ -258,6 +293,14 @@ def estimated_wait_minutes(*, db_session: Session, queue: str) -> int:
     median = statistics.median(waits) if waits else DEFAULT_WAIT_MINUTES
     ahead = len(waiting(db_session=db_session, queue=queue))
     return max(1, round(median * max(1, ahead)))
+
+
+def _language_name(code: str, lang: str) -> str:
+    return t(f"console.language_names.{code}", lang, default=code)
+
+
+def _disposition_title(disposition: str, lang: str) -> str:
+    return next((d.title for d in dispositions(lang) if d.id == disposition), disposition)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -158,12 +158,16 @@ def queue_page(
 
 @router.get("/api/console/queues", summary="Queues with waiting counts, oldest wait and SLA state")
 def queues_json(
+    request: Request,
     signed_in: SignedIn = Depends(API_AGENT),
     db_session: Session = Depends(get_db_session, scope="function"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
-    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id)
+    """Titles, labels, life events and reasons in the staff language (?lang=, its cookie, Accept-Language)."""
+    lang = _lang(request)
+    view = console.overview(db_session=db_session, snapshot=snapshot, agent_id=signed_in.user.id, lang=lang)
     return {
+        "lang": lang,
         "queues": [
             {
                 "id": q.queue.id,
@@ -173,7 +177,7 @@ def queues_json(
                 "oldest_minutes": q.oldest_minutes,
                 "sla_minutes": q.queue.sla_minutes,
                 "sla_state": q.sla_state,
-                "sla_label": q.sla_label,
+                "sla_label": t(f"console.sla.{q.sla_state}", lang),
                 "priority": q.priority,
             }
             for q in view.queues
@@ -188,6 +192,7 @@ def queues_json(
                 "life_events": w.events,
                 "reason": w.reason,
                 "sla_state": w.sla_state,
+                "sla_label": t(f"console.sla.{w.sla_state}", lang),
             }
             for w in view.waiting
         ],
@@ -222,6 +227,7 @@ def claim_page(
 @router.post("/api/console/cases/{case_id}/claim", summary="Claim a waiting case (409 when someone else has it)")
 def claim_json(
     case_id: int,
+    request: Request,
     signed_in: SignedIn = Depends(API_AGENT),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
@@ -231,7 +237,7 @@ def claim_json(
     except cases.CaseConflict as error:
         console.audit(db_session, actor=signed_in, action="case.claim_refused", case=case, status=case.status)
         db_session.commit()
-        return JSONResponse({"detail": str(error)}, status_code=409)
+        return JSONResponse({"detail": error.text(_lang(request))}, status_code=409)
     console.audit(db_session, actor=signed_in, action="case.claim", case=case)
     db_session.commit()
     return {"case": CaseRead.from_orm(case).dict()}
@@ -431,7 +437,8 @@ class CaseFormPost:
         are checked in the views first, in the staff member's language; what is left is the service's text."""
         if isinstance(error, cases.CaseConflict):
             return self.page(status=409, error=self.text("errors.not_held", reference=self.case.reference), **overrides)
-        return self.page(status=422, error=str(error), **overrides)
+        message = error.text(self.lang) if isinstance(error, cases.CaseError) else str(error)
+        return self.page(status=422, error=message, **overrides)
 
     def done(self, url: str) -> RedirectResponse:
         self.db_session.commit()  # before the redirect is sent: the next page must see the change
