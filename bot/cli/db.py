@@ -57,6 +57,8 @@ def _migrate(revision: str = "head") -> tuple:
     engine = make_engine(get_settings().resolved_database_url())
     try:
         return migrate.upgrade(engine, revision)
+    except migrate.SchemaNotRecognised as error:
+        fail(str(error))
     except SQLAlchemyError as error:
         fail(f"Could not upgrade the database schema: {str(error).splitlines()[0]}")
     except Exception as error:  # Alembic's own errors: an unknown revision, a broken script

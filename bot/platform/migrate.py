@@ -1,9 +1,10 @@
 """Schema migrations (Alembic), for every domain's tables on the one Base.
 
 `onewindow db upgrade` (and `db init`, and `make run` through it) brings a
-database to the newest revision. A database made before migrations existed
-(every table created by `create_all`, no `alembic_version`) is the baseline
-revision: it is stamped as such, then upgraded, so nothing in it is lost.
+database to the newest revision. A database whose tables carry no revision (made
+before migrations existed, by `create_all`, or by an interrupted init: no or an
+empty `alembic_version`) is stamped with the revision its tables match, then
+upgraded, so nothing in it is lost; one that matches no revision is refused.
 Rasa's tracker table (`events`) is Rasa's own: migrations never touch it.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -52,31 +52,26 @@ def current(engine: Engine) -> Optional[str]:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _unversioned_release(connection: Connection) -> bool:
-    """Our tables are there but Alembic never ran: a database from before migrations."""
-    import bot.schema  # noqa: F401  (registers every domain's tables)
-    from onewindow_catalogue.database import Base
-
-    tables = set(inspect(connection).get_table_names())
-    return "alembic_version" not in tables and bool(tables & set(Base.metadata.tables))
-
-
-def _revision_of_unversioned(connection: Connection) -> str:
-    """Tables made by `create_all` from today's models are at head; any other
-    unversioned database is the release before migrations (the baseline)."""
-    return head() if not _differences(connection) else BASELINE
+class SchemaNotRecognised(Exception):
+    """Our tables are there without a recorded revision, and they are no revision's tables:
+    upgrading would guess, so nothing is changed and the message says what differs."""
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[Optional[str], str]:
-    """Bring the database to `revision`; returns (before, after)."""
+    """Bring the database to `revision`; returns (before, after). A database with our
+    tables but no recorded revision (an empty or missing `alembic_version`) is first
+    stamped with the revision its tables match (bot/platform/schema_history.py)."""
     from alembic import command
+
+    from bot.platform import schema_history
 
     before = current(engine)
     with engine.begin() as connection:
         cfg = config(connection)
-        if before is None and _unversioned_release(connection):
-            before = _revision_of_unversioned(connection)
-            command.stamp(cfg, before)
+        if before is None:
+            before = schema_history.identify(connection)
+            if before is not None:
+                command.stamp(cfg, before)
         command.upgrade(cfg, revision)
     return before, current(engine) or ""
 
