@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Field, validator
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from onewindow_catalogue.database import Base
 
 OWNERS = ("bot", "queue", "agent", "closed")
+CLIENT_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # fullmatch: "$" would let a final newline in
 SENDERS = ("user", "bot", "agent", "system")
 
 
@@ -32,9 +34,17 @@ class ConversationRow(Base):
 
 
 class MessageRow(Base):
-    """One message, always stored redacted. Its id is the `seq` clients page by."""
+    """One message, always stored redacted. Its id is the `seq` clients page by.
+
+    A citizen's message sent with a `client_message_id` is answered once however
+    often it is resent (a replica died, the network dropped the answer): the
+    unique pair lets only one replica store it, `claim` says which replica is
+    answering it, and `answer` keeps what it was answered with, for the resends."""
 
     __tablename__ = "conversation_messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "client_message_id", name="uq_conversation_messages_client_message_id"),
+    )
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True)
     sender = Column(String(16), nullable=False)
@@ -44,6 +54,11 @@ class MessageRow(Base):
     agent_id = Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
     redacted_kinds = Column(JSON, nullable=False, default=list)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    client_message_id = Column(String(64))  # the client's id for this message; NULL for any other message
+    submission = Column(JSON)  # what answering it (again) needs: digest of what was sent, what Rasa gets
+    answer = Column(JSON)  # the seqs it was answered with; NULL while a replica is answering it
+    claim = Column(String(32))  # the token of the replica answering it; NULL once answered
+    claimed_at = Column(DateTime(timezone=True))  # renewed while answering: an old one means that replica died
 
 
 class Button(BaseModel):
@@ -89,6 +104,14 @@ class IncomingMessage(BaseModel):
 
     text: Optional[str] = None
     payload: Optional[str] = Field(None, max_length=500)
+    client_message_id: Optional[str] = None  # the client's id: a resend with it is answered once, not twice
+
+    @validator("client_message_id")
+    def _client_message_id(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 (pydantic validator)
+        """An id the client chose is a key in the database: short and plain, so a UUID fits."""
+        if value is not None and not CLIENT_MESSAGE_ID.fullmatch(value):
+            raise ValueError("client_message_id must be 1 to 64 letters, digits, '-' or '_' (a UUID fits).")
+        return value
 
     @validator("text", "payload")
     def _whole_characters(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 (pydantic validator)
