@@ -214,28 +214,3 @@ def test_console_pages_have_no_axe_violations(chromium, live_app):
         problems += [f"{url}: {problem}" for problem in axe_violations(page, tags)]
     context.close()
     assert problems == []
-
-
-def test_phone_triage_in_the_browser(chromium, live_app, tmp_path):
-    if not live_app.rasa:
-        pytest.skip(
-            "No Rasa server answering (ONEWINDOW_RASA_URL, default http://127.0.0.1:5005): "
-            "phone triage needs recognition; the unit tests cover it with a stand-in parser"
-        )
-    base = live_app.url
-    context = chromium.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    sign_in(page, base, "agent2")
-    page.goto(base + "/console/phone")
-    expect(page.locator("#call-text")).to_be_focused()
-    page.keyboard.type("I'm starting a bakery in Ottawa and I'll hire two people")
-    tab_until(page, "el.textContent.trim() === 'Recognise'")
-    page.keyboard.press("Enter")
-    expect(page.locator("#results-heading")).to_be_visible(timeout=60_000)
-    expect(page.locator("main")).to_contain_text("Starting a business")
-    shoot(page, tmp_path, "phone-desktop")
-    tab_until(page, "el.textContent.trim() === 'Save as case'")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"notice=phone_saved"))
-    expect(page.locator("main")).to_contain_text("Phone case")
-    context.close()
