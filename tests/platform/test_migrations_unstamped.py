@@ -145,11 +145,13 @@ def test_cli_db_init_upgrades_an_unstamped_database_and_refuses_an_odd_one(setti
     done = runner.invoke(app, ["db", "init"])
     assert done.exit_code == 0, done.output + done.stderr
     assert row_counts(path)["catalogue_services"] == counts["catalogue_services"]
+    path.unlink()
+    release_at(path, "0003", "missing")
     with sqlite3.connect(path) as connection:
-        connection.execute("DELETE FROM alembic_version")
-        connection.execute("ALTER TABLE users DROP COLUMN languages")
-        connection.execute("ALTER TABLE catalogue_facts DROP COLUMN implies")
+        connection.execute("DROP TABLE audit_log")
+    before = dump(path)
     refused = runner.invoke(app, ["db", "upgrade"])
     assert refused.exit_code == 1 and "Traceback" not in refused.stderr
-    assert "Closest is revision 0004: missing columns catalogue_facts.implies." in refused.stderr
+    assert "Closest is revision 0003: missing tables audit_log." in refused.stderr
     assert "nothing was changed" in refused.stderr
+    assert dump(path) == before
