@@ -1,6 +1,8 @@
 """JSON API for service owners: drafts, publishing, review, history, diff,
 roll back, retire, import and export. Owners change only their own
-organisations' services (403 naming the organisation); every step is audited."""
+organisations' services (403 naming the organisation); every step is audited.
+Errors are told in the staff member's language (?lang=, the switch's cookie,
+Accept-Language; English otherwise): see InLanguage."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, upkeep
+from bot.catalogue_admin.said import error_text, problem_out, said
 from bot.catalogue_admin.workflow import (
     Refused,
     awaiting_my_consent,
@@ -26,11 +30,58 @@ from bot.catalogue_admin.workflow import (
 )
 from bot.users.dependencies import api_roles
 from bot.users.models import SignedIn
+from bot.web.i18n import staff_language
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.database import get_db_session
 from onewindow_catalogue.drafts import service as drafts
+from onewindow_catalogue.validation import Problem
 
-router = APIRouter(prefix="/api/admin", tags=["catalogue administration"])
+
+class Refusal(str):
+    """An error's English message that remembers the error, so InLanguage can tell it in another language."""
+
+    error: Exception
+
+    def __new__(cls, error: Exception) -> Refusal:
+        refusal = super().__new__(cls, error.message if isinstance(error, Refused) else str(error))
+        refusal.error = error
+        return refusal
+
+
+def in_language(detail: Any, lang: str) -> Any:
+    """An error's detail in `lang`: a message (or a Refusal), or a mapping with a `message` and `problems`."""
+    if isinstance(detail, Refusal):
+        return str(error_text(detail.error, lang))
+    if isinstance(detail, str):
+        return str(said(detail, lang))
+    if isinstance(detail, dict):
+        out = {**detail}
+        if "message" in out:
+            out["message"] = in_language(out["message"], lang)
+        if "problems" in out:
+            out["problems"] = [problem_out(p, lang) if isinstance(p, Problem) else p for p in out["problems"]]
+        return out
+    return detail
+
+
+class InLanguage(APIRoute):
+    """A route whose HTTP errors are told in the staff member's language: the catalogue's messages and the
+    refusals speak English, and are put into the request's language as the answer leaves."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException as error:
+                detail = in_language(error.detail, staff_language(request))
+                raise HTTPException(error.status_code, detail, headers=error.headers) from None
+
+        return route
+
+
+router = APIRouter(prefix="/api/admin", tags=["catalogue administration"], route_class=InLanguage)
 public_router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
 owner = api_roles("owner")
 
@@ -66,15 +117,9 @@ def _settings(request: Request) -> Any:
 def _http(error: Exception, db_session: Session, signed_in: SignedIn, organisation: Optional[str]) -> HTTPException:
     """A domain error as the HTTP answer the API documents."""
     if isinstance(error, Refused):
-        return HTTPException(error.status, error.message)
+        return HTTPException(error.status, Refusal(error))
     if isinstance(error, drafts.Invalid):
-        return HTTPException(
-            422,
-            {
-                "message": "The entry has problems; nothing was saved.",
-                "problems": [p.as_dict() for p in error.problems],
-            },
-        )
+        return HTTPException(422, {"message": "The entry has problems; nothing was saved.", "problems": error.problems})
     if isinstance(error, drafts.VersionConflict):
         conflict_recorded(db_session, signed_in, error, organisation)
         return HTTPException(
@@ -434,7 +479,7 @@ def discard_draft(
     try:
         _ensure_draft_access(db_session, signed_in, draft, "discard")
         if draft.author != signed_in.user.username and signed_in.user.role != "admin":
-            raise Refused("Only the draft's author or an administrator can discard it.")
+            raise Refused("Only the draft's author or an administrator can discard it.", key="admin.refused.discard")
         drafts.discard(db_session=db_session, draft_id=draft_id)
     except (Refused, drafts.DraftError) as error:
         raise _http(error, db_session, signed_in, draft.organisation) from None
