@@ -75,8 +75,10 @@ class _Config:
     default_queue: str
 
 
+@lru_cache(maxsize=1)
 def _places_outside_ontario() -> str:
-    """Places outside Ontario people name (the FactExtractor's arrived_from cues)."""
+    """Places outside Ontario people name (the FactExtractor's arrived_from cues), read once: every pattern
+    that says `{outside_ontario}` spells them out."""
     try:
         cues = load_fact_cues(CUES_PATH)
     except RuleFileError:

@@ -18,6 +18,7 @@ it must not (tests/assistant/test_french_safety.py runs them).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -35,6 +36,7 @@ MASKED = "__other_language__"
 KINDS = ("suicide", "violence", "medical", "shelter", "danger")
 END = "__end__"
 MAX_CHARS = 5000
+RECENT_TEXTS = 256  # the verdicts kept per process: a message is judged several times within one parse
 
 _CONTRACTIONS = [
     (re.compile(r"\bcan['’]t\b"), "can not"),
@@ -334,6 +336,10 @@ class Detectors:
     def __init__(self, detectors: Sequence[SafetyDetector]) -> None:
         self.detectors = list(detectors)
         self.shared = tuple(sorted({p for d in self.detectors for p in d.shared_prefixes}))
+        # One message is judged by several components in one parse (the safety override, the life-event
+        # recogniser, the handoff classifier): the answer depends on the text alone, so it is worked out once.
+        self._signals = functools.lru_cache(maxsize=RECENT_TEXTS)(self._detect_all)
+        self._risky = functools.lru_cache(maxsize=RECENT_TEXTS)(self._has_risk_word)
 
     @classmethod
     def from_files(cls, paths: Optional[Mapping[str, Path]] = None) -> Detectors:
@@ -346,17 +352,23 @@ class Detectors:
         return [(d, self.shared if language and language != d.language else ()) for d in self.detectors]
 
     def detect_all(self, text: str) -> List[SafetySignal]:
+        return list(self._signals(text))
+
+    def _detect_all(self, text: str) -> Tuple[SafetySignal, ...]:
         found: Dict[str, SafetySignal] = {}
         for detector, masked in self._masks(text):
             for signal in detector.detect_all(text, masked):
                 found.setdefault(signal.kind, signal)
-        return [found[k] for k in KINDS if k in found]
+        return tuple(found[k] for k in KINDS if k in found)
 
     def detect(self, text: str) -> Optional[SafetySignal]:
         signals = self.detect_all(text)
         return signals[0] if signals else None
 
     def has_risk_word(self, text: str) -> bool:
+        return self._risky(text)
+
+    def _has_risk_word(self, text: str) -> bool:
         return any(detector.has_risk_word(text, masked) for detector, masked in self._masks(text))
 
     def by_language(self, language: str) -> SafetyDetector:

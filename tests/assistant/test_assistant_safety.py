@@ -308,3 +308,23 @@ def test_drowning_in_paperwork_and_a_past_attempt_are_no_crisis():
     assert detect("my mother died and I'm drowning in her bank paperwork") is None
     assert detect("two summers ago I had a suicide attempt; I'm well now and need my records") is None
     assert detect("my toddler is drowning in the neighbour's pool") is not None
+
+
+def test_a_message_is_judged_once_and_its_verdict_cannot_be_changed_by_a_caller():
+    from bot.safety.detector import default_detector
+
+    detectors = default_detector()
+    text = "my neighbour collapsed and is not breathing, we are at 12 Elm street"
+    first = detectors.detect_all(text)
+    first.clear()  # a caller's list is its own
+    calls = []
+    for detector in detectors.detectors:
+        original = detector.detect_all
+        detector.detect_all = lambda *args, _original=original: calls.append(args) or _original(*args)
+    try:
+        again = detectors.detect_all(text)
+    finally:
+        for detector in detectors.detectors:
+            del detector.detect_all
+    assert [s.kind for s in again] == ["medical"] and calls == []
+    assert detectors.has_risk_word(text) is detectors.has_risk_word(text) is True
