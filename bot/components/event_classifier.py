@@ -31,7 +31,7 @@ from sklearn.pipeline import Pipeline
 
 from bot.components.life_events import events_of, intent_mass
 from bot.components.shared import user_text
-from bot.components.stored import ENCODER_FILE, StoredModelComponent, text_features
+from bot.components.stored import ENCODER_FILE, StoredModelComponent, predict_one, text_features
 
 SCORES_KEY = "event_scores"
 RANKING_KEY = "event_ranking"
@@ -88,7 +88,7 @@ class EventClassifier(StoredModelComponent):
         """{event_scores, event_ranking} for one message ({} without a trained model)."""
         if self.fitted is None:
             return {}
-        probabilities = self.fitted.predict_proba([text[:MAX_CHARS]])[0]
+        probabilities = predict_one(self.fitted, text[:MAX_CHARS])
         intents = [str(name) for name in self.fitted.classes_]
         best = sorted(zip(probabilities, intents, strict=True), reverse=True)[:5]
         return {

@@ -58,7 +58,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from bot.components.shared import renormalised, set_ranking, user_text
-from bot.components.stored import ENCODER_FILE, StoredModelComponent, text_features
+from bot.components.stored import ENCODER_FILE, StoredModelComponent, predict_one, text_features
 from bot.handoff.rules import COMPLEX_CASE, asks_for_person, complex_case_reason
 
 SIGNALS_KEY = "handoff_signals"
@@ -167,12 +167,12 @@ class HandoffClassifier(StoredModelComponent):
         result: Dict[str, Any] = {"urgent": False, "urgent_confidence": 0.0, "reason": None, "reason_confidence": 0.0}
         if "urgent" in self.models:
             model = self.models["urgent"]
-            p = float(model.predict_proba([text])[0][list(model.classes_).index(1)])
+            p = float(predict_one(model, text)[list(model.classes_).index(1)])
             result["urgent_confidence"] = round(p, 4)
             result["urgent"] = p >= float(self.component_config["urgent_threshold"])
         if "reason" in self.models:
             model = self.models["reason"]
-            probabilities = model.predict_proba([text])[0]
+            probabilities = predict_one(model, text)
             scored = [(float(p), str(c)) for p, c in zip(probabilities, model.classes_, strict=True) if c != NO_REASON]
             if scored:
                 p, reason = max(scored)

@@ -107,3 +107,12 @@ def test_payloads_and_an_untrained_model_add_nothing(trained, tmp_path) -> None:
     message = Message.build(text="my father died")
     empty.process([message])
     assert message.get(SCORES_KEY) is None
+
+
+def test_one_message_is_scored_as_the_whole_pipeline_scores_it(trained) -> None:
+    import numpy as np
+
+    from bot.components.stored import predict_one
+
+    for text in ("my uncle passed away on friday", "nous avons eu une fille", "", "x" * 6000):
+        assert np.array_equal(predict_one(trained.fitted, text), trained.fitted.predict_proba([text])[0])
