@@ -28,9 +28,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     sys.argv = rasa_argv(list(sys.argv[1:] if argv is None else argv), get_settings().secret("rasa_token"))
     from rasa.__main__ import main as rasa_main
 
-    from bot.platform.rasa_speedups import install
+    from bot.platform import rasa_speedups
+    from bot.servers import rasa_warmup
 
-    install()  # action responses validated by a precompiled schema (issue 19's profile)
+    rasa_speedups.install()  # action responses validated by a precompiled schema (issue 19's profile)
+    rasa_warmup.install()  # the first citizens after a start do not pay for TensorFlow's tracing
     rasa_main()
 
 

@@ -52,3 +52,10 @@ def test_facts_come_as_entities(agent):
     assert entities["relationship_to_deceased"] == "child"
     assert entities["sells_food"] == "true"
     assert entities["municipality"] == "City of Toronto"
+
+
+def test_warm_up_parses_and_predicts_without_storing_anything(agent):
+    from bot.servers.rasa_warmup import SENDER, warm_up
+
+    assert asyncio.run(warm_up(agent)) > 0
+    assert asyncio.run(agent.tracker_store.retrieve(SENDER)) is None
