@@ -82,8 +82,14 @@ class Message(BaseModel):
             text=row.text,
             buttons=row.buttons or [],
             bundle=row.bundle,
-            created_at=row.created_at,
+            created_at=as_utc(row.created_at),
         )
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """Stored times are UTC; SQLite returns them without their zone, PostgreSQL with it.
+    With it always, a message reads the same just written or read back (a resend's answer)."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
 
 
 class ConversationStart(BaseModel):

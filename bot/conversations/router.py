@@ -8,13 +8,15 @@ database, not Rasa's pause flag, decides — so any replica routes the same way.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -22,9 +24,10 @@ from bot.audit.service import record_unmatched
 from bot.cases import hours
 from bot.cases import service as cases
 from bot.cases.directory import GENERAL_QUEUE, language_queue, queues
+from bot.conversations import resends
 from bot.conversations import service as conversations
 from bot.conversations.messages import say
-from bot.conversations.models import ConversationRow, IncomingMessage, Message
+from bot.conversations.models import ConversationRow, IncomingMessage, Message, MessageRow, utcnow
 from bot.conversations.rasa_channel import BotReply, BotUnavailable, RasaChannel
 from bot.language import detect_language
 from bot.plans.outline import understood_corrections
@@ -44,14 +47,22 @@ ALWAYS_OFFERED = frozenset({"/request_human"})
 YES_NO = frozenset({"/affirm", "/deny"})
 LANGUAGES = ("en", "fr")
 AWAITING_LANGUAGE = "language"  # conversation.awaiting: the page did not choose; the first clear words will
+RESENT_WAIT_SECONDS = 8.0  # a resend waits this long for the first copy's answer (under the widget's 15 s)
+RESENT_POLL_SECONDS = 0.2
+RESENT_RETRY_AFTER = 2  # seconds, in the 409's Retry-After when the first copy is still being answered
 
 
 class MessageRejected(ValueError):
     """A message the router will not take; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: Optional[int] = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds: the same request may succeed then (a Retry-After header)
+
+
+class ClaimLost(RuntimeError):
+    """Another replica took over answering the message (ours looked dead): its answer counts."""
 
 
 @dataclass
@@ -63,6 +74,17 @@ class _Received:
     is_payload: bool  # `forward` is a button's payload (an intent for Rasa), not words someone typed
     created: List[int]
     raw_text: str
+    message_id: int = 0  # the person's stored message
+    claim: Optional[str] = None  # ours while we answer a message sent with a client_message_id
+
+
+@dataclass
+class _Resent:
+    """A copy of a message stored before (same client_message_id): answered from the first."""
+
+    conversation_id: str
+    message_id: int
+    lang: str
 
 
 class ConversationRouter:
@@ -135,24 +157,124 @@ class ConversationRouter:
     # --- receiving ----------------------------------------------------------------
     async def receive(self, conversation_id: str, incoming: IncomingMessage) -> Dict[str, Any]:
         received = await run_in_threadpool(self._record_incoming, conversation_id, incoming)
-        replies: List[BotReply] = []
-        if received.forward is not None:
-            try:
-                replies = await self.bot.send(
-                    conversation_id, received.forward, {"lang": received.lang}, payload=received.is_payload
-                )
-            except BotUnavailable as error:
-                log.warning("conversation %s: %s", conversation_id[:8], error)
-                replies = [
-                    *error.partial,  # what the assistant said before it failed, then the way forward
-                    BotReply(
-                        text=say("bot_unavailable", received.lang),
-                        buttons=[{"title": say("talk_to_person", received.lang), "payload": "/request_human"}],
-                    ),
-                ]
-        return await run_in_threadpool(self._record_replies, received, replies)
+        if isinstance(received, _Resent):
+            return await self._answer_resent(received)
+        return await self._answer(received)
 
-    def _record_incoming(self, conversation_id: str, incoming: IncomingMessage) -> _Received:
+    async def _answer(self, received: _Received) -> Dict[str, Any]:
+        """Ask Rasa (when the bot owns the conversation) and record its replies; a claimed
+        message's claim is renewed meanwhile, so no other replica thinks this one died."""
+        keeper = asyncio.create_task(self._keep_claim(received)) if received.claim else None
+        try:
+            replies = await self._ask_bot(received)
+        finally:
+            if keeper is not None:
+                keeper.cancel()
+        try:
+            return await run_in_threadpool(self._record_replies, received, replies)
+        except ClaimLost:
+            return await self._answer_resent(_Resent(received.conversation_id, received.message_id, received.lang))
+
+    async def _ask_bot(self, received: _Received) -> List[BotReply]:
+        if received.forward is None:
+            return []
+        try:
+            return await self.bot.send(
+                received.conversation_id, received.forward, {"lang": received.lang}, payload=received.is_payload
+            )
+        except BotUnavailable as error:
+            log.warning("conversation %s: %s", received.conversation_id[:8], error)
+            return [
+                *error.partial,  # what the assistant said before it failed, then the way forward
+                BotReply(
+                    text=say("bot_unavailable", received.lang),
+                    buttons=[{"title": say("talk_to_person", received.lang), "payload": "/request_human"}],
+                ),
+            ]
+
+    async def _keep_claim(self, received: _Received) -> None:
+        while True:
+            await asyncio.sleep(resends.CLAIM_RENEW_SECONDS)
+            if not await run_in_threadpool(self._renew_claim, received):
+                return
+
+    def _renew_claim(self, received: _Received) -> bool:
+        with session_scope(self.session_factory) as db_session:
+            return resends.renew(db_session=db_session, message_id=received.message_id, claim=received.claim or "")
+
+    # --- resent messages --------------------------------------------------------------
+    async def _answer_resent(self, resent: _Resent) -> Dict[str, Any]:
+        """The first copy's answer, once it is there. Waits a little for a replica still
+        answering it; takes over a dead replica's claim; else asks the client to retry."""
+        deadline = asyncio.get_running_loop().time() + RESENT_WAIT_SECONDS
+        while True:
+            found = await run_in_threadpool(self._resent_state, resent)
+            if isinstance(found, _Received):
+                return await self._answer(found)
+            if found is not None:
+                return found
+            if asyncio.get_running_loop().time() >= deadline:
+                raise MessageRejected(409, say("rejected_still_answering", resent.lang), RESENT_RETRY_AFTER)
+            await asyncio.sleep(RESENT_POLL_SECONDS)
+
+    def _resent_state(self, resent: _Resent) -> Union[Dict[str, Any], _Received, None]:
+        """The stored answer; or the message to answer again, its claim now ours (the
+        replica that held it stopped renewing it); or None while it is being answered."""
+        with session_scope(self.session_factory) as db_session:
+            conversation = conversations.get_or_raise(db_session=db_session, conversation_id=resent.conversation_id)
+            row = db_session.get(MessageRow, resent.message_id)
+            if row.claim is None:
+                return self._answer_body(db_session, conversation, row.answer or [row.id])
+            claim = resends.take_over(db_session=db_session, message_id=row.id)
+            if claim is None:
+                return None
+            log.warning("conversation %s: answering a message its replica left unanswered", conversation.id[:8])
+            submission = row.submission or {}
+            forward = submission.get("forward") if conversation.owner == "bot" else None
+            created = [int(seq) for seq in submission.get("created") or [row.id]]
+            is_payload = bool(submission.get("payload"))
+            return _Received(
+                conversation.id, conversation.lang, conversation.owner, forward, is_payload, created, "", row.id, claim
+            )
+
+    def _earlier_copy(
+        self, db_session: Session, conversation: ConversationRow, client_message_id: str, digest: str
+    ) -> Optional[_Resent]:
+        """The message stored before under this id, if any; the same id with other words is refused."""
+        earlier = resends.find(
+            db_session=db_session, conversation_id=conversation.id, client_message_id=client_message_id
+        )
+        if earlier is None:
+            return None
+        if (earlier.submission or {}).get("digest") != digest:
+            raise MessageRejected(422, say("rejected_id_reused", conversation.lang))
+        return _Resent(conversation.id, earlier.id, conversation.lang)
+
+    # --- recording the person's message -----------------------------------------------
+    def _record_incoming(self, conversation_id: str, incoming: IncomingMessage) -> Union[_Received, _Resent]:
+        text, payload = self._checked(incoming)
+        client_id = incoming.client_message_id
+        digest = resends.digest(text, payload) if client_id else ""
+        try:
+            with session_scope(self.session_factory) as db_session:
+                conversation = self._open(db_session, conversation_id)
+                resent = self._earlier_copy(db_session, conversation, client_id, digest) if client_id else None
+                if resent is not None:
+                    return resent
+                if conversation.owner == "closed":
+                    raise MessageRejected(409, say("rejected_ended", conversation.lang))
+                return self._record_new(db_session, conversation, text, payload, (client_id, digest))
+        except IntegrityError:
+            if not client_id:
+                raise
+            with session_scope(self.session_factory) as db_session:  # another replica stored this message first
+                resent = self._earlier_copy(db_session, self._open(db_session, conversation_id), client_id, digest)
+            if resent is None:
+                raise
+            return resent
+
+    def _checked(self, incoming: IncomingMessage) -> Tuple[str, str]:
+        """(text, payload), stripped; refused before anything is stored when they cannot be taken."""
         text = (incoming.text or "").strip()
         payload = (incoming.payload or "").strip()
         if payload and not PAYLOAD.match(payload):
@@ -165,48 +287,64 @@ class ConversationRouter:
                 f"Messages can be at most {self.settings.max_message_chars} characters. "
                 "Please shorten it or send it in parts.",
             )
-        with session_scope(self.session_factory) as db_session:
-            conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
-            if conversation is None:
-                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
-            if conversation.owner == "closed":
-                raise MessageRejected(409, say("rejected_ended", conversation.lang))
-            if conversation.awaiting == AWAITING_LANGUAGE and text and not payload:
-                detected = detect_language(text)
-                if detected is not None:  # too short or mixed ("ok", "bonjour"): keep waiting
-                    conversation.lang = detected
-                    conversation.awaiting = None
-            offered = self._offered(db_session, conversation_id)
-            if payload and payload not in offered and payload not in ALWAYS_OFFERED:
-                raise MessageRejected(422, say("rejected_not_offered", conversation.lang))
-            cleaned = redact(text or offered.get(payload) or payload)
-            row = conversations.add_message(
+        return text, payload
+
+    @staticmethod
+    def _open(db_session: Session, conversation_id: str) -> ConversationRow:
+        conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+        if conversation is None:
+            raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+        return conversation
+
+    def _record_new(
+        self, db_session: Session, conversation: ConversationRow, text: str, payload: str, client: Tuple[str, str]
+    ) -> _Received:
+        """Store the person's message and what the router says itself; decide what Rasa gets.
+        `client` is (client_message_id, digest), both empty when the client sent no id."""
+        client_id, digest = client
+        if conversation.awaiting == AWAITING_LANGUAGE and text and not payload:
+            detected = detect_language(text)
+            if detected is not None:  # too short or mixed ("ok", "bonjour"): keep waiting
+                conversation.lang = detected
+                conversation.awaiting = None
+        offered = self._offered(db_session, conversation.id)
+        if payload and payload not in offered and payload not in ALWAYS_OFFERED:
+            raise MessageRejected(422, say("rejected_not_offered", conversation.lang))
+        cleaned = redact(text or offered.get(payload) or payload)
+        row = conversations.add_message(
+            db_session=db_session,
+            conversation=conversation,
+            sender="user",
+            text=cleaned.text,
+            redacted_kinds=cleaned.kinds,
+            client_message_id=client_id or None,
+        )
+        created = [row.id]
+        if cleaned.found and conversation.awaiting != "callback_contact":
+            notice = conversations.add_message(
                 db_session=db_session,
                 conversation=conversation,
-                sender="user",
-                text=cleaned.text,
-                redacted_kinds=cleaned.kinds,
+                sender="system",
+                text=say("identifier_not_needed", conversation.lang),
             )
-            created = [row.id]
-            if cleaned.found and conversation.awaiting != "callback_contact":
-                notice = conversations.add_message(
-                    db_session=db_session,
-                    conversation=conversation,
-                    sender="system",
-                    text=say("identifier_not_needed", conversation.lang),
-                )
-                created.append(notice.id)
-            forward = None
-            if conversation.awaiting == "callback_contact":
-                created += self._take_callback_contact(db_session, conversation, text)
-            elif conversation.owner == "bot" and not payload and YES_NO.issubset(offered) and not has_words(text):
-                created += self._ask_yes_or_no(db_session, conversation, offered)
-            elif conversation.owner == "bot":
-                forward = payload or cleaned.text
-            else:
-                created += self._while_with_agents(db_session, conversation, text)
-            owner = conversation.owner
-            return _Received(conversation.id, conversation.lang, owner, forward, bool(payload), created, text)
+            created.append(notice.id)
+        forward = None
+        if conversation.awaiting == "callback_contact":
+            created += self._take_callback_contact(db_session, conversation, text)
+        elif conversation.owner == "bot" and not payload and YES_NO.issubset(offered) and not has_words(text):
+            created += self._ask_yes_or_no(db_session, conversation, offered)
+        elif conversation.owner == "bot":
+            forward = payload or cleaned.text
+        else:
+            created += self._while_with_agents(db_session, conversation, text)
+        received = _Received(
+            conversation.id, conversation.lang, conversation.owner, forward, bool(payload), created, text, row.id
+        )
+        if client_id:
+            received.claim = resends.new_claim()
+            row.claim, row.claimed_at = received.claim, utcnow()
+            row.submission = {"digest": digest, "forward": forward, "payload": bool(payload), "created": created}
+        return received
 
     def _offered(self, db_session: Session, conversation_id: str) -> Dict[str, str]:
         """Payload -> title of the buttons offered in the latest turn (the bot's or the
@@ -280,6 +418,10 @@ class ConversationRouter:
     # --- replies --------------------------------------------------------------------
     def _record_replies(self, received: _Received, replies: List[BotReply]) -> Dict[str, Any]:
         with session_scope(self.session_factory) as db_session:
+            if received.claim and not resends.renew(
+                db_session=db_session, message_id=received.message_id, claim=received.claim
+            ):
+                raise ClaimLost(received.conversation_id)
             conversation = conversations.get_or_raise(db_session=db_session, conversation_id=received.conversation_id)
             created = list(received.created)
             handoff = None
@@ -307,18 +449,27 @@ class ConversationRouter:
                     record_unmatched(db_session, question[0].text, "chat")  # the catalogue's gap report
             if handoff is not None and conversation.owner == "bot":
                 created += self._hand_over(db_session, conversation, handoff)
-            rows = [
-                row
-                for row in conversations.messages_after(
-                    db_session=db_session, conversation_id=conversation.id, after=min(created) - 1
+            if received.claim:
+                resends.finish(
+                    db_session=db_session, message_id=received.message_id, claim=received.claim, answer=created
                 )
-                if row.id in created
-            ]
-            return {
-                "owner": conversation.owner,
-                "lang": conversation.lang,
-                "messages": [Message.from_row(row) for row in rows],
-            }
+            return self._answer_body(db_session, conversation, created)
+
+    @staticmethod
+    def _answer_body(db_session: Session, conversation: ConversationRow, created: List[int]) -> Dict[str, Any]:
+        """The answer to a message: the messages `created` for it (the person's own first)."""
+        rows = [
+            row
+            for row in conversations.messages_after(
+                db_session=db_session, conversation_id=conversation.id, after=min(created) - 1
+            )
+            if row.id in created
+        ]
+        return {
+            "owner": conversation.owner,
+            "lang": conversation.lang,
+            "messages": [Message.from_row(row) for row in rows],
+        }
 
     def _hand_over(self, db_session: Session, conversation: ConversationRow, handoff: Dict[str, Any]) -> List[int]:
         """Open the case the assistant asked for and take the conversation off the bot."""

@@ -45,8 +45,10 @@ def add_message(
     bundle: Optional[Dict[str, Any]] = None,
     agent_id: Optional[int] = None,
     redacted_kinds: Sequence[str] = (),
+    client_message_id: Optional[str] = None,
 ) -> MessageRow:
-    """Record a message; the caller has already redacted `text`."""
+    """Record a message; the caller has already redacted `text`. A `client_message_id`
+    already stored in the conversation raises IntegrityError here, at the flush."""
     row = MessageRow(
         conversation_id=conversation.id,
         sender=sender,
@@ -55,6 +57,7 @@ def add_message(
         bundle=bundle,
         agent_id=agent_id,
         redacted_kinds=list(redacted_kinds),
+        client_message_id=client_message_id,
     )
     conversation.last_activity_at = utcnow()
     if bundle is not None:

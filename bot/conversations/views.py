@@ -31,6 +31,12 @@ def _too_many(error: TooManyRequests) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": error.retry_after})
 
 
+def _rejected(error: MessageRejected) -> JSONResponse:
+    """A refusal; one the same request may get past later (a message still being answered) says when."""
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return JSONResponse({"detail": str(error)}, status_code=error.status, headers=headers)
+
+
 def origin_allowed(connection: HTTPConnection, origins: List[str]) -> bool:
     """ONEWINDOW_CHAT_ORIGINS for the WebSocket, as CORS applies it to HTTP:
     "*" lets any page in, else only those origins and this host itself. A client
@@ -95,7 +101,15 @@ async def switch_language(
         return JSONResponse({"detail": str(error)}, status_code=error.status)
 
 
-@router.post("/api/conversations/{conversation_id}/messages", summary="Send a message (text or quick-reply payload)")
+@router.post(
+    "/api/conversations/{conversation_id}/messages",
+    summary="Send a message (text or quick-reply payload)",
+    description=(
+        "With a `client_message_id` (1-64 of A-Z a-z 0-9 _ -, e.g. a UUID) a resend of the same message is "
+        "answered with the first copy's answer and reaches the assistant once; 422 if the id was used for "
+        "another message; 409 with Retry-After while the first copy is still being answered."
+    ),
+)
 async def send_message(
     request: Request, conversation_id: str, incoming: IncomingMessage, chat: ConversationRouter = Depends(get_router)
 ):
@@ -105,7 +119,7 @@ async def send_message(
     except TooManyRequests as error:
         return _too_many(error)
     except MessageRejected as error:
-        return JSONResponse({"detail": str(error)}, status_code=error.status)
+        return _rejected(error)
 
 
 @router.get("/api/conversations/{conversation_id}/messages", summary="Messages after a sequence number (polling)")
@@ -192,13 +206,16 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
                 continue
             try:
                 check_rate(websocket, "messages")
-                incoming = IncomingMessage(text=data.get("text"), payload=data.get("payload"))
+                incoming = IncomingMessage(
+                    text=data.get("text"), payload=data.get("payload"), client_message_id=data.get("client_message_id")
+                )
                 await chat.receive(conversation_id, incoming)
             except TooManyRequests as error:
                 detail = {"type": "error", "status": 429, "detail": str(error), "retry_after": int(error.retry_after)}
                 await websocket.send_json(detail)
             except MessageRejected as error:
-                await websocket.send_json({"type": "error", "status": error.status, "detail": str(error)})
+                detail = {"type": "error", "status": error.status, "detail": str(error)}
+                await websocket.send_json(detail | ({"retry_after": error.retry_after} if error.retry_after else {}))
             except ValueError as error:
                 await websocket.send_json({"type": "error", "status": 422, "detail": str(error)[:300]})
 
