@@ -9,6 +9,11 @@ people write that the training data lacks (agent notes, questions, limited Engli
 on the project's sets (README, "Recognition"), with the cue file's strong cues and vetoes beside it, it
 got as many right on text like the training data and more on the other registers and in French.
 
+What it learns of an example is its intent, unless the example says its life events in its `events` metadata (the
+example's own, else its block's). The dialogue's intent and the message's life events are two labels: "my water
+just broke" is the intent `crisis` and the event `birth`, "put me through to someone, my dad died" is
+`request_human` and `bereavement`. Learning only the intent taught the classifier that such words are no event.
+
 Its event score is P(e): the summed probability of every intent containing e ("birth" and
 "bereavement+birth" both count for birth). It writes `event_scores` ({event: P(e)}) and `event_ranking` (its five
 best intents, for `onewindow explain`) to the parse; LifeEventRecogniser decides with them.
@@ -23,19 +28,39 @@ from typing import Any, Dict, List, Sequence
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT
+from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_EXAMPLE, METADATA_INTENT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from bot.components.life_events import events_of, intent_mass
+from bot.components.life_events import EVENTS, SPLIT, events_of, intent_mass
 from bot.components.shared import user_text
 from bot.components.stored import ENCODER_FILE, StoredModelComponent, predict_one, text_features
 
 SCORES_KEY = "event_scores"
 RANKING_KEY = "event_ranking"
 MAX_CHARS = 5000  # as the safety detector: a pasted essay is judged by its start
+EVENTS_METADATA = "events"
+
+
+def learned_label(message: Message) -> str:
+    """What the classifier learns of a training example: its `events` metadata as an intent name ("bereavement",
+    "birth+new_to_ontario"), else its intent. An empty list keeps the intent (a crisis with no life event)."""
+    metadata = message.get(METADATA) or {}
+    for level in (METADATA_EXAMPLE, METADATA_INTENT):
+        block = metadata.get(level)
+        if isinstance(block, dict) and EVENTS_METADATA in block:
+            events = block[EVENTS_METADATA]
+            if not isinstance(events, list) or any(event not in EVENTS for event in events):
+                raise ValueError(
+                    f"The `events` metadata of {message.get(INTENT)!r} example {message.get('text')!r} must be a "
+                    f"list of life events from {sorted(EVENTS)}, not {events!r}."
+                )
+            if events:
+                return SPLIT.join(sorted(set(events)))
+            break
+    return str(message.get(INTENT))
 
 
 def event_scores(probabilities: Sequence[float], intents: Sequence[str]) -> Dict[str, float]:
@@ -79,7 +104,7 @@ class EventClassifier(StoredModelComponent):
             text = user_text(message)
             if text is not None and message.get(INTENT):
                 texts.append(text[:MAX_CHARS])
-                intents.append(str(message.get(INTENT)))
+                intents.append(learned_label(message))
         if len(set(intents)) >= 2 and any(events_of(i) for i in intents):
             self.fitted = self._pipeline().fit(texts, np.array(intents))
         return self.persist()

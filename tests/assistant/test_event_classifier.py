@@ -116,3 +116,51 @@ def test_one_message_is_scored_as_the_whole_pipeline_scores_it(trained) -> None:
 
     for text in ("my uncle passed away on friday", "nous avons eu une fille", "", "x" * 6000):
         assert np.array_equal(predict_one(trained.fitted, text), trained.fitted.predict_proba([text])[0])
+
+
+def _with_metadata(text: str, intent: str, example: Any = None, block: Any = None) -> Message:
+    from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTENT
+
+    metadata = {}
+    if example is not None:
+        metadata[METADATA_EXAMPLE] = example
+    if block is not None:
+        metadata[METADATA_INTENT] = block
+    return Message(data={"text": text, "intent": intent, METADATA: metadata})
+
+
+def test_an_examples_events_metadata_is_what_it_teaches_about_life_events() -> None:
+    from bot.components.event_classifier import learned_label
+
+    assert learned_label(_with_metadata("my water just broke", "crisis", block={"events": ["birth"]})) == "birth"
+    two = _with_metadata(
+        "agent please, we just landed and my dad died", "request_human", {"events": ["new_to_ontario", "bereavement"]}
+    )
+    assert learned_label(two) == "bereavement+new_to_ontario"  # the order of the domain's multi-event intents
+    # the example's own metadata comes before its block's; an empty list keeps the intent
+    mixed = _with_metadata("i want to end it all", "crisis", example={"events": []}, block={"events": ["birth"]})
+    assert learned_label(mixed) == "crisis"
+    assert learned_label(_with_metadata("hello", "greet", block={"handoff": "none"})) == "greet"
+    with pytest.raises(ValueError, match="list of life events"):
+        learned_label(_with_metadata("we got a puppy", "other_service", block={"events": ["pet"]}))
+    with pytest.raises(ValueError, match="list of life events"):
+        learned_label(_with_metadata("we got a puppy", "other_service", block={"events": "birth"}))
+
+
+def test_a_crisis_labelled_with_its_event_teaches_the_event(tmp_path) -> None:
+    crises = {
+        "my water broke and the baby is coming right now": ["birth"],
+        "newborn is limp and not breathing please help": ["birth"],
+        "baby is turning blue and not crying": ["birth"],
+        "i want to end my life tonight": [],
+        "someone is breaking into my house right now": [],
+    }
+    messages = [Message.build(text=t, intent=intent) for intent, texts in EXAMPLES.items() for t in texts]
+    messages += [_with_metadata(text, "crisis", block={"events": events}) for text, events in crises.items()]
+    storage = LocalModelStorage(tmp_path)
+    config = {**EventClassifier.get_default_config(), "C": 50.0}
+    classifier = EventClassifier.create(config, storage, Resource("event_classifier"), _context())
+    classifier.train(TrainingData(training_examples=messages))
+    assert "crisis" in classifier.fitted.classes_
+    scores = _parse(classifier, "the baby is coming right now and her lips are blue")[SCORES_KEY]
+    assert scores["birth"] >= 0.5  # learned as `crisis` alone, the words would score low for birth
