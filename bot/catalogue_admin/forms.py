@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
+from bot.catalogue_admin.said import said
 from bot.web.i18n import t
 from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from onewindow_catalogue.validation import Problem
@@ -228,27 +229,19 @@ def field_for(problem_field: Optional[str], channel_rows: Optional[Dict[int, int
     return GENERAL
 
 
-class Said(str):
-    """A message in a known language: the catalogue's validation speaks English, so a French page marks it
-    lang="en" (read with English rules by screen readers) instead of passing it off as French."""
-
-    lang: str
-
-    def __new__(cls, text: str, lang: str) -> Said:
-        said = super().__new__(cls, text)
-        said.lang = lang
-        return said
-
-
 def errors_by_field(
-    problems: List[Problem], service_id: Optional[str], channel_rows: Optional[Dict[int, int]] = None
+    problems: List[Problem],
+    service_id: Optional[str],
+    channel_rows: Optional[Dict[int, int]] = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Dict[str, List[str]]:
-    """Problems grouped by form field; problems about other services go to the top of the form."""
+    """Problems grouped by form field, told in the page's `lang` (said.py; a message it does not know stays
+    English and is marked so); problems about other services go to the top of the form."""
     errors: Dict[str, List[str]] = {}
     for problem in problems:
         own = problem.entry in (service_id, None, "new service")
         key = field_for(problem.field, channel_rows) if own else GENERAL
-        errors.setdefault(key, []).append(Said(problem.message, DEFAULT_LANGUAGE))
+        errors.setdefault(key, []).append(said(problem.message, lang))
     return errors
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
+from bot.catalogue_admin.said import Said, error_text, problem_text, said
 from bot.catalogue_admin.workflow import (
     Refused,
     awaiting_my_consent,
@@ -278,7 +279,7 @@ async def create(
         )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
-        errors = forms.errors_by_field(error.problems, entry.get("id"), rows)
+        errors = forms.errors_by_field(error.problems, entry.get("id"), rows, staff_language(request))
         return _edit_page(
             request, db_session, signed_in, service_id=None, values=values, errors=errors, base_version=None, status=422
         )
@@ -356,7 +357,7 @@ async def save(
         )
         outcome = finish(db_session, signed_in, draft, form.get("do") == "publish", _settings(request).require_review)
     except drafts.Invalid as error:
-        errors = forms.errors_by_field(error.problems, service_id, rows)
+        errors = forms.errors_by_field(error.problems, service_id, rows, staff_language(request))
         return _edit_page(
             request,
             db_session,
@@ -392,7 +393,7 @@ async def save(
             signed_in,
             service_id=service_id,
             values=values,
-            errors={forms.GENERAL: [str(error)]},
+            errors={forms.GENERAL: [error_text(error, staff_language(request))]},
             base_version=base_version,
             published=published,
             status=409,
@@ -415,7 +416,8 @@ def _with_problems(
     """Bad YAML in a field: show it, and every other problem the entry has, at once."""
     errors = dict(form_errors)
     _, problems = parse_entry(entry, service_id)
-    for key, messages in forms.errors_by_field(problems, service_id or entry.get("id"), rows).items():
+    lang = staff_language(request)
+    for key, messages in forms.errors_by_field(problems, service_id or entry.get("id"), rows, lang).items():
         errors.setdefault(key, []).extend(messages)
     return _edit_page(
         request,
@@ -473,12 +475,16 @@ def _publish_from_history(
         return _refused(request, signed_in, error)
     except drafts.VersionConflict as error:
         conflict_recorded(db_session, signed_in, error, published.organisation)
-        return _history_page(request, db_session, signed_in, service_id, None, None, status=409, errors=[str(error)])
+        errors = [error_text(error, staff_language(request))]
+        return _history_page(request, db_session, signed_in, service_id, None, None, status=409, errors=errors)
     except drafts.DraftError as error:
-        messages = [str(p) if p.entry != service_id else p.message for p in getattr(error, "problems", [])]
-        return _history_page(
-            request, db_session, signed_in, service_id, None, None, status=409, errors=messages or [str(error)]
-        )
+        lang = staff_language(request)
+        messages = [
+            problem_text(p, lang) if p.entry != service_id else said(p.message, lang)
+            for p in getattr(error, "problems", [])
+        ]
+        errors = messages or [error_text(error, lang)]
+        return _history_page(request, db_session, signed_in, service_id, None, None, status=409, errors=errors)
     return _after(db_session, outcome, service_id)
 
 
@@ -698,14 +704,21 @@ async def draft_step(
             signed_in,
             draft,
             409,
-            [f"{error} {t('admin.refused.merged', staff_language(request))}"],
+            [_with_merged(error, staff_language(request))],
         )
     except drafts.DraftError as error:
-        messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
+        lang = staff_language(request)
+        messages = [problem_text(p, lang) for p in getattr(error, "problems", [])] or [error_text(error, lang)]
         return _draft_page(request, db_session, signed_in, draft, 409, messages)
     target = f"{BASE}/services/{draft.service_id}" if published else BASE
     db_session.commit()
     return RedirectResponse(f"{target}?done={done}", status_code=303)
+
+
+def _with_merged(error: Exception, lang: str) -> Said:
+    """A conflict on the draft page, in `lang`, and where the merged draft is."""
+    said_error = error_text(error, lang)
+    return Said(f"{said_error} {t('admin.refused.merged', lang)}", said_error.lang)
 
 
 def _draft_or_404(db_session: Session, draft_id: int) -> Any:
@@ -786,7 +799,8 @@ async def import_file(
     except Refused as error:
         return _refused(request, signed_in, error, error.status)
     except drafts.DraftError as error:
-        messages = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
+        lang = staff_language(request)
+        messages = [problem_text(p, lang) for p in getattr(error, "problems", [])] or [error_text(error, lang)]
         return templates.TemplateResponse(
             request,
             "catalogue_admin/imported.html",

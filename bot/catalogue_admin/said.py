@@ -79,8 +79,8 @@ def _translated(message: str, lang: str) -> Optional[str]:
             if said is None:
                 return None
             values[name] = said
-        text = t(key, lang, **values)
-        return text if values else text.format()  # "{{" in a template with no values is a brace too
+        template = messages(lang).get(key) or messages(DEFAULT_LANGUAGE)[key]
+        return template.format(**values)  # not t(): a template may name a value `key` or `lang`
     return None
 
 
