@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
+from bot.catalogue_admin.in_language import InLanguage
 from bot.catalogue_admin.said import Said, error_text, problem_text, said
 from bot.catalogue_admin.workflow import (
     Refused,
@@ -42,7 +43,7 @@ from onewindow_catalogue.drafts.entries import parse_entry
 from onewindow_catalogue.seed_format import CHANNEL_TYPES, LEVELS
 from onewindow_catalogue.text import localise
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=InLanguage)  # its HTTP errors in the page's language
 owner_page = page_roles("owner")
 BASE = "/admin/catalogue"
 DONE = ("saved", "published", "submitted", "retired", "rolled_back", "discarded", "approved", "rejected", "imported")

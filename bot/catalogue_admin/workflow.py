@@ -29,7 +29,7 @@ PUBLISH_ACTIONS = {
 
 class Refused(Exception):
     """The signed-in user may not do this; `message` names the organisation. `key` and `values` give the
-    same text in another language (bot/web/i18n admin.*.yml), for the pages; the API answers in English."""
+    same text in another language (bot/web/i18n admin.*.yml), for the pages and the API."""
 
     def __init__(
         self,

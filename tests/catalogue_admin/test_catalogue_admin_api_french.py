@@ -98,3 +98,11 @@ def test_in_english_the_messages_are_unchanged(api):
     other = with_changes(olu.service(SC_SERVICE)["data"], summary={"en": "Hijacked"})
     refused = olu.put(f"/api/admin/services/{SC_SERVICE}", {"data": other, "base_version": 1}, params={"lang": "en"})
     assert refused.json()["detail"].startswith("You cannot change services of Service Canada")
+
+
+def test_the_admin_pages_errors_in_french(browser):
+    olu = browser("olu")
+    assert olu.get("/admin/catalogue/services/no-such").json()["detail"] == "No service 'no-such'."
+    olu.client.cookies.set(LANG_COOKIE, "fr")
+    missing = olu.get("/admin/catalogue/services/no-such")
+    assert missing.status_code == 404 and missing.json()["detail"] == "Aucun service « no-such »."
