@@ -25,6 +25,10 @@
   const WS_BACKOFF_MAX_MS = 30000;
   const TYPING_TIMEOUT_MS = 30000;
   const REQUEST_TIMEOUT_MS = 15000;
+  const SEND_ATTEMPTS = 4;          // tries of one message at once; then it waits in the outbox ("Sending…")
+  const SEND_BACKOFF_MS = 500;      // before the 2nd try; doubled each time, with jitter
+  const SEND_BACKOFF_MAX_MS = 8000;
+  const RESEND_STATUSES = [502, 503, 504]; // a replica or the proxy failed: the message may or may not be stored
   const LANGS = ['en', 'fr'];
   const LEVELS = ['federal', 'provincial', 'municipal'];
   const SENDERS = ['user', 'bot', 'agent', 'system'];
@@ -35,6 +39,18 @@
   const uid = (name) => 'ow-' + name + '-' + (++idCounter);
   const list = (x) => (Array.isArray(x) ? x.filter((i) => i != null && i !== '') : []);
   const codePoints = (text) => Array.from(text).length; // the server counts characters, not UTF-16 units
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** A fresh id per message (the API's client_message_id): however often the message is
+   * resent with it, the server stores and answers it once. randomUUID needs a secure page. */
+  function messageId() {
+    const c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    const bytes = new Uint8Array(16);
+    if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+    else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
 
   // ---------------------------------------------------------------- helpers
 
@@ -133,6 +149,7 @@
       this.seen = new Set();   // seqs already shown: WS, polling and POST replies overlap
       this.owner = 'bot';
       this.outbox = [];        // {body, bubble} waiting to be delivered, in order
+      this.unconfirmed = [];   // outbox items sent over the socket whose echo has not come back yet
       this.pumping = false;
       this.titles = new Map(); // payload -> button title, so "/payload" in history shows as clicked
       this.failures = 0;
@@ -730,7 +747,8 @@
       try {
         const res = await fetch(this.cfg.api + path, { method, headers, body: body && JSON.stringify(body), signal: ctrl.signal });
         const data = await res.json().catch(() => null); // empty or non-JSON body
-        return { ok: res.ok, status: res.status, data: data || {} };
+        const retryAfter = Number(res.headers.get('Retry-After'));
+        return { ok: res.ok, status: res.status, data: data || {}, retryAfter: retryAfter > 0 ? retryAfter : null };
       } catch (e) {
         return null;
       } finally {
@@ -829,6 +847,7 @@
     wsLost() {
       if (this.owner === 'closed') return;
       this.schedulePoll(0); // its result sets the status: HTTP alone still counts as "Connected"
+      this.requeueUnconfirmed();
       this.pump();
       const delay = Math.min(WS_BACKOFF_MAX_MS, 1000 * Math.pow(2, this.wsAttempts++)) * (0.5 + Math.random() / 2);
       this.wsTimer = setTimeout(() => this.connectWs(), delay);
@@ -888,6 +907,7 @@
     /** Show the message at once and queue it; the outbox keeps order across reconnects. */
     sendItem(body, shown) {
       if (this.owner === 'closed') return;
+      body = Object.assign({}, body, { client_message_id: messageId() }); // kept by every resend of it
       this.outbox.push({ body, bubble: this.pendingBubble(body, shown) });
       this.refreshReplies();
       this.scrollToEnd();
@@ -906,8 +926,9 @@
         const result = await this.deliver(item.body);
         if (outbox !== this.outbox) return; // leave the new conversation's state alone
         if (result === 'retry') { this.hideTyping(); this.markBubble(item.bubble, 'queued'); break; }
-        outbox.shift();
-        this.markBubble(item.bubble, result);
+        outbox.splice(outbox.indexOf(item), 1); // by identity: a lost socket may have put items before it
+        if (result === 'sent-ws') this.unconfirmed = this.unconfirmed.filter((i) => i.bubble.hasAttribute('data-pending')).concat(item);
+        this.markBubble(item.bubble, result === 'sent-ws' ? 'sent' : result);
         if (result === 'failed') {
           this.hideTyping();
           // Give the text back so the person can shorten or fix it.
@@ -915,16 +936,31 @@
         }
       }
       this.pumping = false;
-      if (outbox.length) this.retryTimer = setTimeout(() => this.pump(), Math.min(30000, 2000 * this.failures));
+      if (outbox.length) this.retryTimer = setTimeout(() => this.pump(), Math.min(30000, 2000 * Math.max(1, this.failures)));
     }
 
-    /** 'sent' | 'failed' (the server refused it: don't resend) | 'retry' (network or server trouble). */
+    /** 'sent' | 'sent-ws' (over the socket: confirmed by its echo) | 'failed' (the server refused it:
+     * don't resend) | 'retry' (network or server trouble: it waits in the outbox). A message whose fate
+     * is unknown (no answer, a 502/503/504, or 409 "still being answered") is sent again at once a few
+     * times, with backoff and the same id, so the server answers it once and nothing shows twice. */
     async deliver(body) {
       if (this.wsIsOpen()) {
-        try { this.ws.send(JSON.stringify(Object.assign({ type: 'message' }, body))); return 'sent'; } catch (e) { /* use HTTP */ }
+        try { this.ws.send(JSON.stringify(Object.assign({ type: 'message' }, body))); return 'sent-ws'; } catch (e) { /* use HTTP */ }
       }
-      const r = await this.request('POST', this.path('/messages'), body);
-      if (!r) { this.netFail(); return 'retry'; }
+      const path = this.path('/messages'); // this conversation's, even if a new one starts meanwhile
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.request('POST', path, body);
+        const result = this.deliveryResult(r);
+        if (result !== 'again') return result;
+        if (attempt >= SEND_ATTEMPTS || path !== this.path('/messages')) return 'retry';
+        const wait = Math.max(1000 * ((r && r.retryAfter) || 0), SEND_BACKOFF_MS * Math.pow(2, attempt - 1));
+        await sleep(Math.min(SEND_BACKOFF_MAX_MS, wait) * (0.75 + Math.random() / 2));
+      }
+    }
+
+    /** What the answer to one POST of a message means; 'again': send it again (same id) soon. */
+    deliveryResult(r) {
+      if (!r) { this.netFail(); return 'again'; }
       if (r.ok) {
         this.netOk();
         this.applyBatch(r.data, true);
@@ -932,6 +968,8 @@
         return 'sent';
       }
       if (r.status === 404 || r.status === 410) { this.gone(); return 'failed'; }
+      if (r.status === 409 && r.retryAfter) return 'again'; // still being answered (another copy)
+      if (RESEND_STATUSES.includes(r.status)) { this.netFail(); return 'again'; }
       if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
         // 413/422 etc.: show the server's reason when it is plain text (FastAPI's 422 detail is a list).
         this.showError(typeof r.data.detail === 'string' && r.data.detail ? r.data.detail : this.t('error_rejected'));
@@ -939,6 +977,15 @@
       }
       this.netFail();
       return 'retry';
+    }
+
+    /** Messages sent over a socket that closed before their echo came back may have died with
+     * its replica: they go out again (first, in order) with the same id, answered once. */
+    requeueUnconfirmed() {
+      const lost = this.unconfirmed.filter((item) => item.bubble.hasAttribute('data-pending'));
+      this.unconfirmed = [];
+      lost.forEach((item) => this.markBubble(item.bubble, 'queued'));
+      this.outbox.unshift(...lost.filter((item) => !this.outbox.includes(item)));
     }
 
     newConversation() {
