@@ -114,3 +114,25 @@ def test_a_language_refusal_names_the_language_in_the_agents_language(console_ap
     assert isinstance(error, cases.LanguageRequired)
     assert error.text("fr") == f"Le dossier {case['reference']} exige un agent qui parle français."
     assert error.text("en") == f"Case {case['reference']} needs an agent who speaks French."
+
+
+def test_a_case_page_tells_the_services_refusal_in_the_agents_language(console_app, ana, user_ids):
+    """A phone case has no chat to reply in: the service refuses, the page says so in French."""
+    with session_scope(console_app.state.session_factory) as session:
+        case = cases.open_case(
+            db_session=session,
+            queue="business",
+            reason="asked_for_person",
+            summary={"events": ["new_business"], "facts": {}},
+            channel="phone",
+            actor_id=user_ids["ana"],
+            status="claimed",
+        )
+        case_id = case.id
+    english = ana.post(f"/console/cases/{case_id}/reply", {"text": "Hello"})
+    assert english.status_code == 422 and "This case has no chat to reply in" in english.text
+    ana.client.cookies.set(LANG_COOKIE, "fr")
+    french = ana.post(f"/console/cases/{case_id}/reply", {"text": "Bonjour"})
+    assert french.status_code == 422
+    assert "Ce dossier n&#39;a pas de clavardage où répondre" in french.text
+    assert "This case has no chat" not in french.text
