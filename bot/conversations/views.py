@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from bot.conversations import service as conversations
-from bot.conversations.models import ConversationStart, IncomingMessage, LanguageChoice, Message
+from bot.conversations.models import ConversationStart, IncomingMessage, LanguageChoice, Message, as_utc
 from bot.conversations.router import ConversationRouter, MessageRejected
 from bot.plans.outline import plan_groups
 from bot.web.i18n import LANG_PATTERN, request_language, widget_strings
@@ -186,7 +186,7 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
                 await websocket.send_json(
                     {
                         "type": "message",
-                        "message": Message.from_row(row).dict() | {"created_at": row.created_at.isoformat()},
+                        "message": Message.from_row(row).dict() | {"created_at": as_utc(row.created_at).isoformat()},
                     }
                 )
                 last = row.id
