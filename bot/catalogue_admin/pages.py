@@ -28,6 +28,7 @@ from bot.catalogue_admin.workflow import (
     finish,
     missing_consent,
     organisation_name,
+    organisation_names,
     publish,
     relation_text,
 )
@@ -304,7 +305,7 @@ def edit_page(
             Refused(
                 "",
                 key="admin.refused.other_organisation",
-                values={"organisation": organisation_name(db_session, published.organisation)},
+                values=_organisation_named(db_session, published.organisation),
             ),
         )
     mine = next(
@@ -618,7 +619,7 @@ def draft_page(
             Refused(
                 "",
                 key="admin.refused.draft_not_yours",
-                values={"organisation": organisation_name(db_session, draft.organisation)},
+                values=_organisation_named(db_session, draft.organisation),
             ),
         )
     return _draft_page(request, db_session, signed_in, draft)
@@ -646,7 +647,7 @@ def _draft_page(
             "require_review": _settings(request).require_review,
             "is_author": draft.author == signed_in.user.username,
             "consent": {
-                organisation_name(db_session, org): [relation_text(relation, lang) for relation in relations]
+                organisation_name(db_session, org, lang): [relation_text(relation, lang) for relation in relations]
                 for org, relations in needed.items()
             },
             "consent_missing": bool(missing_consent(signed_in, needed)),
@@ -714,6 +715,12 @@ async def draft_step(
     target = f"{BASE}/services/{draft.service_id}" if published else BASE
     db_session.commit()
     return RedirectResponse(f"{target}?done={done}", status_code=303)
+
+
+def _organisation_named(db_session: Session, organisation: str) -> Callable[[str], Dict[str, str]]:
+    """A refusal's `organisation` placeholder, the name in the page's language."""
+    name = organisation_names(db_session, organisation)
+    return lambda lang: {"organisation": name(lang)}
 
 
 def _with_merged(error: Exception, lang: str) -> Said:

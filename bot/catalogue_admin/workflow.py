@@ -16,7 +16,7 @@ from bot.web.i18n import t
 from onewindow_catalogue.drafts import service as drafts
 from onewindow_catalogue.drafts.models import ServiceVersionRow
 from onewindow_catalogue.models import OrganisationRow
-from onewindow_catalogue.text import localise
+from onewindow_catalogue.text import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, localise
 
 PUBLISH_ACTIONS = {
     "create": "service.create",
@@ -52,10 +52,17 @@ class Refused(Exception):
         return t(self.key, lang, **values)
 
 
-def organisation_name(db_session: Session, organisation_id: str) -> str:
+def organisation_name(db_session: Session, organisation_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
     row = db_session.get(OrganisationRow, organisation_id)
-    name = localise(row.name) if row else None
+    name = localise(row.name, lang) if row else None
     return f"{name} ({organisation_id})" if name else f"'{organisation_id}'"
+
+
+def organisation_names(db_session: Session, organisation_id: str) -> Callable[[str], str]:
+    """The organisation's name in each language, read now: a refusal is put into words after the request's
+    database session has closed (bot/catalogue_admin/in_language.py)."""
+    names = {lang: organisation_name(db_session, organisation_id, lang) for lang in SUPPORTED_LANGUAGES}
+    return lambda lang: names.get(lang) or names[DEFAULT_LANGUAGE]
 
 
 def editable_organisations(signed_in: SignedIn) -> Optional[List[str]]:
@@ -79,11 +86,11 @@ def ensure_can_edit(
             )
             db_session.commit()
             mine = ", ".join(signed_in.user.organisations) or "none"
-            name = organisation_name(db_session, organisation)
+            name = organisation_names(db_session, organisation)
             raise Refused(
-                f"You cannot change services of {name}: your account keeps the services of {mine}.",
+                f"You cannot change services of {name(DEFAULT_LANGUAGE)}: your account keeps the services of {mine}.",
                 key="admin.refused.not_yours",
-                values={"organisation": name, "mine": mine},
+                values=lambda lang, name=name, mine=mine: {"organisation": name(lang), "mine": mine},
             )
 
 
@@ -168,7 +175,7 @@ def ensure_consent(
 
 def _consent_values(db_session: Session, missing: Mapping[str, List[str]]) -> Callable[[str], Dict[str, str]]:
     """The placeholders of the consent messages (`relations`, `owners`), put into words in a page's language."""
-    names = {org: organisation_name(db_session, org) for org in missing}
+    names = {org: organisation_names(db_session, org) for org in missing}
 
     def values(lang: str) -> Dict[str, str]:
         parts = [
@@ -176,11 +183,12 @@ def _consent_values(db_session: Session, missing: Mapping[str, List[str]]) -> Ca
                 "admin.refused.relation",
                 lang,
                 relations=", ".join(relation_text(relation, lang) for relation in relations),
-                organisation=names[org],
+                organisation=names[org](lang),
             )
             for org, relations in missing.items()
         ]
-        return {"relations": "; ".join(parts), "owners": t("admin.refused.and", lang).join(names.values())}
+        owners = t("admin.refused.and", lang).join(name(lang) for name in names.values())
+        return {"relations": "; ".join(parts), "owners": owners}
 
     return values
 

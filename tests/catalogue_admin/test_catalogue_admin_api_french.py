@@ -28,7 +28,17 @@ def test_a_refusal_in_french(api):
     data = with_changes(olu.service(SC_SERVICE)["data"], summary={"en": "Hijacked"})
     response = olu.put(f"/api/admin/services/{SC_SERVICE}", {"data": data, "base_version": 1, "publish": True})
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("Vous ne pouvez pas modifier les services de Service Canada")
+    assert response.json()["detail"].startswith(
+        "Vous ne pouvez pas modifier les services de l'organisation Service Canada"
+    )
+    sam = in_french(api("sam"))  # the organisation by its French name
+    cra = with_changes(sam.service(CRA_SERVICE)["data"], summary={"en": "Hijacked"})
+    refused = sam.put(f"/api/admin/services/{CRA_SERVICE}", {"data": cra, "base_version": 1})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Vous ne pouvez pas modifier les services de l'organisation Agence du revenu du Canada"
+        " (canada-revenue-agency) : votre compte gère les services de service-canada."
+    )
 
 
 def test_validation_problems_in_french(api):
