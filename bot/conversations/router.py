@@ -193,10 +193,15 @@ class ConversationRouter:
             ]
 
     async def _keep_claim(self, received: _Received) -> None:
-        while True:
-            await asyncio.sleep(resends.CLAIM_RENEW_SECONDS)
-            if not await run_in_threadpool(self._renew_claim, received):
-                return
+        """Renew the claim until cancelled; a failed renewal is only logged: recording the
+        answer checks the claim again, and a lapsed one lets a resend answer instead."""
+        try:
+            while True:
+                await asyncio.sleep(resends.CLAIM_RENEW_SECONDS)
+                if not await run_in_threadpool(self._renew_claim, received):
+                    return
+        except Exception as error:  # noqa: BLE001 (a background task: nobody else would see it)
+            log.warning("conversation %s: could not renew a claim: %s", received.conversation_id[:8], error)
 
     def _renew_claim(self, received: _Received) -> bool:
         with session_scope(self.session_factory) as db_session:
@@ -221,8 +226,10 @@ class ConversationRouter:
         """The stored answer; or the message to answer again, its claim now ours (the
         replica that held it stopped renewing it); or None while it is being answered."""
         with session_scope(self.session_factory) as db_session:
-            conversation = conversations.get_or_raise(db_session=db_session, conversation_id=resent.conversation_id)
+            conversation = self._open(db_session, resent.conversation_id)
             row = db_session.get(MessageRow, resent.message_id)
+            if row is None:  # deleted meanwhile with its conversation's history (retention)
+                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
             if row.claim is None:
                 return self._answer_body(db_session, conversation, row.answer or [row.id])
             claim = resends.take_over(db_session=db_session, message_id=row.id)
