@@ -120,14 +120,15 @@ def test_the_admin_pages_errors_in_french(browser):
 
 def test_the_import_pages_problems_in_french(browser):
     csv_text = (
-        "id,organisation,level,life_events,name_en,summary_en,applies_when_en,channels\n"
-        'x-new,canada-revenue-agency,federal,new_business,Name,Summary,Who,"[{""type"": ""fax""}]"\n'
-    ).encode()
+        b"id,organisation,level,life_events,name_en,summary_en,applies_when_en,channels\n"
+        b'x-new,canada-revenue-agency,federal,new_business,Name,Summary,Who,"[{""type"": ""fax""}]"\n'
+    )
     olu = browser("olu")
     english = olu.post("/admin/catalogue/import", {"format": "csv"}, files={"file": ("x.csv", csv_text)})
     assert english.status_code == 422 and "must be one of online, phone" in english.text
     olu.client.cookies.set(LANG_COOKIE, "fr")
     french = olu.post("/admin/catalogue/import", {"format": "csv"}, files={"file": ("x.csv", csv_text)})
     assert french.status_code == 422 and '<html lang="fr">' in french.text
-    assert "<li>services:x-new:channels.0.type: doit être l&#39;une des valeurs suivantes : online, phone" in french.text
+    told = "<li>services:x-new:channels.0.type: doit être l&#39;une des valeurs suivantes : online, phone"
+    assert told in french.text
     assert "must be one of" not in french.text and '<li lang="en">' not in french.text
