@@ -51,7 +51,7 @@ def test_validation_problems_in_french(api):
     assert detail["message"] == "La fiche comporte des problèmes; rien n'a été enregistré."
     problems = {p["field"]: p for p in detail["problems"]}
     assert (
-        problems["url"]["message"] == ("adresse Web mal formée 'not a url' : format attendu https://hote/chemin")
+        problems["url"]["message"] == ("adresse Web mal formée 'not a url' : format attendu https://hôte/chemin")
         and problems["url"]["lang"] == "fr"
     )
     assert problems["summary"]["message"] == "le texte anglais (« en ») est obligatoire"

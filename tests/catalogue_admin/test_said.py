@@ -140,7 +140,7 @@ def test_values_are_carried_over_and_nested_messages_told_too():
     nested = "fact 'has_employees': 'has_employees' expects yes or no (true/false), got 'perhaps'"
     assert (
         said(nested, "fr")
-        == "fait « has_employees » : « has_employees » attend oui ou non (true/false), reçu : 'perhaps'"
+        == "fait « has_employees » : « has_employees » attend oui ou non (true/false), valeur reçue : 'perhaps'"
     )
     assert said("must be a mapping of language to text, e.g. {en: ...}", "fr").startswith("doit associer")
     assert "{{" not in said("must be a mapping of language to text, e.g. {en: ...}", "fr")
