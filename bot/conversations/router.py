@@ -53,12 +53,25 @@ RESENT_RETRY_AFTER = 2  # seconds, in the 409's Retry-After when the first copy 
 
 
 class MessageRejected(ValueError):
-    """A message the router will not take; `status` is the HTTP status to answer with."""
+    """A message the router will not take; `status` is the HTTP status to answer with.
 
-    def __init__(self, status: int, message: str, retry_after: Optional[int] = None) -> None:
-        super().__init__(message)
+    Its text is a messages.yml entry (`key`, `values`), so the refusal can be said in the
+    person's language: `lang` is the conversation's when the router knows it; when it does
+    not (no such conversation), the view says it in the request's language (`detail`)."""
+
+    def __init__(
+        self, status: int, key: str, lang: Optional[str] = None, retry_after: Optional[int] = None, **values: Any
+    ) -> None:
+        super().__init__(say(key, lang or "en", **values))
         self.status = status
+        self.key = key
+        self.lang = lang
+        self.values = values
         self.retry_after = retry_after  # seconds: the same request may succeed then (a Retry-After header)
+
+    def detail(self, fallback_lang: str = "en") -> str:
+        """The refusal in the conversation's language, else in `fallback_lang`."""
+        return say(self.key, self.lang or fallback_lang, **self.values)
 
 
 class ClaimLost(RuntimeError):
@@ -135,11 +148,11 @@ class ConversationRouter:
         """The person chose a language (the page's menu): everything from now on is in it,
         the assistant's answers too (the language goes to Rasa with every message)."""
         if lang not in LANGUAGES:
-            raise MessageRejected(422, f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
+            raise MessageRejected(422, "rejected_unknown_language", chosen=lang, languages=", ".join(LANGUAGES))
         with session_scope(self.session_factory) as db_session:
             conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
             if conversation is None:
-                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+                raise MessageRejected(404, "rejected_no_conversation")
             if conversation.awaiting == AWAITING_LANGUAGE:
                 conversation.awaiting = None
             created = []
@@ -219,7 +232,7 @@ class ConversationRouter:
             if found is not None:
                 return found
             if asyncio.get_running_loop().time() >= deadline:
-                raise MessageRejected(409, say("rejected_still_answering", resent.lang), RESENT_RETRY_AFTER)
+                raise MessageRejected(409, "rejected_still_answering", resent.lang, RESENT_RETRY_AFTER)
             await asyncio.sleep(RESENT_POLL_SECONDS)
 
     def _resent_state(self, resent: _Resent) -> Union[Dict[str, Any], _Received, None]:
@@ -229,7 +242,7 @@ class ConversationRouter:
             conversation = self._open(db_session, resent.conversation_id)
             row = db_session.get(MessageRow, resent.message_id)
             if row is None:  # deleted meanwhile with its conversation's history (retention)
-                raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+                raise MessageRejected(404, "rejected_no_conversation")
             if row.claim is None:
                 return self._answer_body(db_session, conversation, row.answer or [row.id])
             claim = resends.take_over(db_session=db_session, message_id=row.id)
@@ -254,22 +267,23 @@ class ConversationRouter:
         if earlier is None:
             return None
         if (earlier.submission or {}).get("digest") != digest:
-            raise MessageRejected(422, say("rejected_id_reused", conversation.lang))
+            raise MessageRejected(422, "rejected_id_reused", conversation.lang)
         return _Resent(conversation.id, earlier.id, conversation.lang)
 
     # --- recording the person's message -----------------------------------------------
     def _record_incoming(self, conversation_id: str, incoming: IncomingMessage) -> Union[_Received, _Resent]:
-        text, payload = self._checked(incoming)
         client_id = incoming.client_message_id
-        digest = resends.digest(text, payload) if client_id else ""
+        digest = ""
         try:
             with session_scope(self.session_factory) as db_session:
                 conversation = self._open(db_session, conversation_id)
+                text, payload = self._checked(incoming, conversation.lang)  # refused in the conversation's language
+                digest = resends.digest(text, payload) if client_id else ""
                 resent = self._earlier_copy(db_session, conversation, client_id, digest) if client_id else None
                 if resent is not None:
                     return resent
                 if conversation.owner == "closed":
-                    raise MessageRejected(409, say("rejected_ended", conversation.lang))
+                    raise MessageRejected(409, "rejected_ended", conversation.lang)
                 return self._record_new(db_session, conversation, text, payload, (client_id, digest))
         except IntegrityError:
             if not client_id:
@@ -280,27 +294,23 @@ class ConversationRouter:
                 raise
             return resent
 
-    def _checked(self, incoming: IncomingMessage) -> Tuple[str, str]:
-        """(text, payload), stripped; refused before anything is stored when they cannot be taken."""
+    def _checked(self, incoming: IncomingMessage, lang: str) -> Tuple[str, str]:
+        """(text, payload), stripped; refused (in `lang`) before anything is stored when they cannot be taken."""
         text = (incoming.text or "").strip()
         payload = (incoming.payload or "").strip()
         if payload and not PAYLOAD.match(payload):
-            raise MessageRejected(422, "That button is not one OneWindow knows. Type your message instead.")
+            raise MessageRejected(422, "rejected_unknown_button", lang)
         if not payload and not text:
-            raise MessageRejected(422, "Type a message first.")
+            raise MessageRejected(422, "rejected_empty", lang)
         if len(text) > self.settings.max_message_chars:
-            raise MessageRejected(
-                413,
-                f"Messages can be at most {self.settings.max_message_chars} characters. "
-                "Please shorten it or send it in parts.",
-            )
+            raise MessageRejected(413, "rejected_too_long", lang, limit=self.settings.max_message_chars)
         return text, payload
 
     @staticmethod
     def _open(db_session: Session, conversation_id: str) -> ConversationRow:
         conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
         if conversation is None:
-            raise MessageRejected(404, "No such conversation: it may have ended. Start a new one.")
+            raise MessageRejected(404, "rejected_no_conversation")
         return conversation
 
     def _record_new(
@@ -316,7 +326,7 @@ class ConversationRouter:
                 conversation.awaiting = None
         offered = self._offered(db_session, conversation.id)
         if payload and payload not in offered and payload not in ALWAYS_OFFERED:
-            raise MessageRejected(422, say("rejected_not_offered", conversation.lang))
+            raise MessageRejected(422, "rejected_not_offered", conversation.lang)
         cleaned = redact(text or offered.get(payload) or payload)
         row = conversations.add_message(
             db_session=db_session,

@@ -9,11 +9,13 @@ from typing import List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from bot.conversations import service as conversations
+from bot.conversations.messages import say
 from bot.conversations.models import ConversationStart, IncomingMessage, LanguageChoice, Message, as_utc
 from bot.conversations.router import ConversationRouter, MessageRejected
 from bot.plans.outline import plan_groups
@@ -31,10 +33,25 @@ def _too_many(error: TooManyRequests) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": error.retry_after})
 
 
-def _rejected(error: MessageRejected) -> JSONResponse:
-    """A refusal; one the same request may get past later (a message still being answered) says when."""
+def _asked_language(request: Request) -> str:
+    """The language a request asks for (`?lang=`, else Accept-Language): for refusals made before the
+    conversation, and so its language, is known."""
+    return request_language(request.headers, request.query_params.get("lang"))
+
+
+def _rejected(request: Request, error: MessageRejected) -> JSONResponse:
+    """A refusal, in the conversation's language (else the request's); one the same request may get
+    past later (a message still being answered) says when."""
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-    return JSONResponse({"detail": str(error)}, status_code=error.status, headers=headers)
+    detail = error.detail(_asked_language(request))
+    return JSONResponse({"detail": detail}, status_code=error.status, headers=headers)
+
+
+def _unreadable(error: ValueError, lang: str) -> str:
+    """A WebSocket message the model refused, said in `lang` (pydantic's own words are English)."""
+    problems = error.errors() if isinstance(error, ValidationError) else []
+    fields = {str(part) for problem in problems for part in problem.get("loc", ())}
+    return say("rejected_bad_message_id" if fields == {"client_message_id"} else "rejected_unreadable", lang)
 
 
 def origin_allowed(connection: HTTPConnection, origins: List[str]) -> bool:
@@ -98,7 +115,7 @@ async def switch_language(
     except TooManyRequests as error:
         return _too_many(error)
     except MessageRejected as error:
-        return JSONResponse({"detail": str(error)}, status_code=error.status)
+        return _rejected(request, error)
 
 
 @router.post(
@@ -119,18 +136,19 @@ async def send_message(
     except TooManyRequests as error:
         return _too_many(error)
     except MessageRejected as error:
-        return _rejected(error)
+        return _rejected(request, error)
 
 
 @router.get("/api/conversations/{conversation_id}/messages", summary="Messages after a sequence number (polling)")
 def list_messages(
+    request: Request,
     conversation_id: str,
     after: int = Query(0, ge=0, le=MAX_SEQ),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     if conversation is None:
-        raise HTTPException(404, "No such conversation: it may have ended. Start a new one.")
+        raise HTTPException(404, say("rejected_no_conversation", _asked_language(request)))
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id, after=after)
     return {"owner": conversation.owner, "lang": conversation.lang, "messages": [Message.from_row(row) for row in rows]}
 
@@ -145,7 +163,8 @@ def printable_bundle(
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
     bundles = [row.bundle for row in rows if row.bundle]
     if not bundles:
-        raise HTTPException(404, "There is no list of services in this conversation yet.")
+        lang = conversation.lang if conversation else _asked_language(request)
+        raise HTTPException(404, say("no_bundle_yet", lang))
     page_lang = bundles[-1].get("lang") or conversation.lang
     return templates.TemplateResponse(
         request,
@@ -172,6 +191,8 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
         return
     await websocket.accept()
     last = int(after)
+    # refusals are said in the conversation's language, once push() has read it; until then the request's
+    said = {"lang": request_language(websocket.headers, websocket.query_params.get("lang"))}
 
     async def push() -> None:
         nonlocal last
@@ -182,6 +203,7 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
                 # the first words or the menu changed it: the page follows (the client knew the first one)
                 await websocket.send_json({"type": "lang", "lang": current_lang})
             lang = current_lang or lang
+            said["lang"] = lang or said["lang"]
             for row in rows:
                 await websocket.send_json(
                     {
@@ -211,13 +233,15 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
                 )
                 await chat.receive(conversation_id, incoming)
             except TooManyRequests as error:
-                detail = {"type": "error", "status": 429, "detail": str(error), "retry_after": int(error.retry_after)}
+                detail = {"type": "error", "status": 429, "detail": error.text(said["lang"])}
+                detail["retry_after"] = int(error.retry_after)
                 await websocket.send_json(detail)
             except MessageRejected as error:
-                detail = {"type": "error", "status": error.status, "detail": str(error)}
+                detail = {"type": "error", "status": error.status, "detail": error.detail(said["lang"])}
                 await websocket.send_json(detail | ({"retry_after": error.retry_after} if error.retry_after else {}))
-            except ValueError as error:
-                await websocket.send_json({"type": "error", "status": 422, "detail": str(error)[:300]})
+            except ValueError as error:  # pydantic's ValidationError among them: its words are English
+                detail = _unreadable(error, said["lang"])
+                await websocket.send_json({"type": "error", "status": 422, "detail": detail})
 
     tasks = [asyncio.create_task(push()), asyncio.create_task(listen())]
     try:
