@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, Dict
 
 from fastapi import HTTPException
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
+
+from bot.web.i18n import request_language, t
 
 Scope = Dict[str, Any]
 Message = Dict[str, Any]
@@ -20,10 +23,16 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 
 class BodyTooLarge(HTTPException):
     """Raised from `receive` once the body passes the cap. An HTTPException, so
-    FastAPI's body parsing and exception handlers answer it as a 413 too."""
+    FastAPI's body parsing and exception handlers answer it as a 413 too; said
+    in `lang`."""
 
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"Request too large (at most {max_bytes // 1024} KB).")
+    def __init__(self, max_bytes: int, lang: str = "en") -> None:
+        super().__init__(413, t("web.request_too_large", lang, kb=max_bytes // 1024))
+
+
+def scope_language(scope: Scope) -> str:
+    """The request's language from the raw scope (`?lang=`, else Accept-Language): this runs before routing."""
+    return request_language(Headers(scope=scope), QueryParams(scope.get("query_string", b"")).get("lang"))
 
 
 class BodySizeLimit:
@@ -35,10 +44,9 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = BodyTooLarge(self.max_bytes)
         for key, value in scope.get("headers") or []:
             if key.lower() == b"content-length" and value.strip().isdigit() and int(value) > self.max_bytes:
-                await self._refuse(scope, receive, send, too_large)
+                await self._refuse(scope, receive, send, BodyTooLarge(self.max_bytes, scope_language(scope)))
                 return
         seen = 0
         started = False
@@ -49,7 +57,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise too_large
+                    raise BodyTooLarge(self.max_bytes, scope_language(scope))  # its language only when refused
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -60,7 +68,7 @@ class BodySizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
+        except BodyTooLarge as too_large:
             if started:  # too late for a clean answer: the server will drop the connection
                 raise
             await self._refuse(scope, receive, send, too_large)

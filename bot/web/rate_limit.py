@@ -19,6 +19,7 @@ from typing import Callable, Dict, Iterable, List, Protocol, Tuple
 from starlette.requests import HTTPConnection
 
 from bot.web.client_address import client_address
+from bot.web.i18n import request_language, t
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,16 @@ def retry_after_header(wait: float) -> str:
 
 
 class TooManyRequests(Exception):
-    """Over a limit: answer 429 with Retry-After (`retry_after`, whole seconds)."""
+    """Over a limit: answer 429 with Retry-After (`retry_after`, whole seconds), the text in `lang`."""
 
-    def __init__(self, wait: float) -> None:
-        super().__init__("Too many requests from here right now. Please wait a little and try again.")
+    def __init__(self, wait: float, lang: str = "en") -> None:
+        super().__init__(self.text(lang))
         self.retry_after = retry_after_header(wait)
+
+    @staticmethod
+    def text(lang: str) -> str:
+        """The refusal in `lang` (a WebSocket says it in its conversation's language)."""
+        return t("web.too_many_requests", lang)
 
 
 def public_limits(settings, kind: str, client: str) -> List[Limit]:  # type: ignore[no-untyped-def]
@@ -101,9 +107,10 @@ def public_limits(settings, kind: str, client: str) -> List[Limit]:  # type: ign
 def check_rate(connection: HTTPConnection, kind: str) -> None:
     """Count one `kind` request ("conversations", "messages") from this HTTP or
     WebSocket connection's client against the app's limiter; raise
-    TooManyRequests when over a limit (then nothing is counted)."""
+    TooManyRequests when over a limit (then nothing is counted), said in the
+    request's language (`?lang=`, else Accept-Language)."""
     settings = connection.app.state.settings
     client = client_address(connection, settings.trusted_proxies)
     wait = connection.app.state.rate_limiter.acquire(public_limits(settings, kind, client))
-    if wait > 0:
-        raise TooManyRequests(wait)
+    if wait > 0:  # the language is only worked out for a refusal: counting stays cheap
+        raise TooManyRequests(wait, request_language(connection.headers, connection.query_params.get("lang")))
