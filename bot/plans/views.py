@@ -21,7 +21,7 @@ from bot.conversations import service as conversations
 from bot.plans import package as packages
 from bot.plans import service as plans
 from bot.plans.outline import plan_groups
-from bot.web.i18n import t
+from bot.web.i18n import request_language, t
 from bot.web.templating import templates
 from onewindow_catalogue.database import get_db_session
 
@@ -37,19 +37,26 @@ class PackageConsent(BaseModel):
     consent: bool
 
 
-def _latest_bundle(db_session: Session, conversation_id: str) -> tuple[Any, Dict[str, Any]]:
+def _asked_language(request: Request) -> str:
+    """The language a request asks for (`?lang=`, else Accept-Language): for refusals where no
+    conversation or plan, and so no language of its own, is known."""
+    return request_language(request.headers, request.query_params.get("lang"))
+
+
+def _latest_bundle(request: Request, db_session: Session, conversation_id: str) -> tuple[Any, Dict[str, Any]]:
     conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
     rows = conversations.messages_after(db_session=db_session, conversation_id=conversation_id) if conversation else []
     bundles = [row.bundle for row in rows if isinstance(row.bundle, dict) and row.bundle.get("services") is not None]
     if conversation is None or not bundles:
-        raise HTTPException(404, "There is no plan in this conversation yet.")
+        lang = conversation.lang if conversation else _asked_language(request)
+        raise HTTPException(404, t("plan.errors.no_plan", lang))
     return conversation, bundles[-1]
 
 
 def _open(request: Request, db_session: Session, token: str, lang: Optional[str] = None) -> Dict[str, Any]:
     row = plans.open_link(db_session=db_session, token=token)
     if row is None:
-        raise HTTPException(404, "This plan link is unknown or has expired. A new conversation makes a new plan.")
+        raise HTTPException(404, t("plan.errors.unknown_link", lang or _asked_language(request)))
     snapshot = request.app.state.snapshots.get(db_session)
     view = plans.plan_view(snapshot, row, lang=lang)
     return {"row": row, **view}
@@ -78,7 +85,7 @@ def _new_link(request: Request, db_session: Session, conversation: Any, bundle: 
 def keep_plan(request: Request, conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")):
     """A link to this conversation's latest plan, to come back to. It holds the
     plan's events and facts only, and expires with the retention policy."""
-    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    conversation, bundle = _latest_bundle(request, db_session, conversation_id)
     token, row = _new_link(request, db_session, conversation, bundle)
     return {"url": f"/plan/{token}", "expires_at": row.expires_at.isoformat()}
 
@@ -108,9 +115,14 @@ def tick_json(
             done=tick.done,
             known=[s["id"] for s in view["bundle"]["services"]],
         )
-    except ValueError as error:
-        raise HTTPException(422, str(error)) from None
+    except ValueError:
+        raise HTTPException(422, _unknown_step(tick.service, view["row"].lang)) from None
     return {"done": list(view["row"].done), "next": plans.due_next(view["bundle"], view["row"].done)}
+
+
+def _unknown_step(service_id: str, lang: str) -> str:
+    """A step that is not in the plan, named as sent (cut short), in the plan's language."""
+    return t("plan.errors.unknown_step", lang, service=service_id[:60])
 
 
 @router.get("/plan/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -150,8 +162,8 @@ def tick_form(
             done=done == "1",
             known=[s["id"] for s in view["bundle"]["services"]],
         )
-    except ValueError as error:
-        raise HTTPException(422, str(error)) from None
+    except ValueError:
+        raise HTTPException(422, _unknown_step(service, view["row"].lang)) from None
     return RedirectResponse(f"/plan/{token}#step-{service}", status_code=303)
 
 
@@ -185,14 +197,16 @@ def conversation_package(
     download: bool = False,
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    conversation, bundle = _latest_bundle(db_session, conversation_id)
+    conversation, bundle = _latest_bundle(request, db_session, conversation_id)
     lang = bundle.get("lang") or conversation.lang
     return _package_page(request, bundle, lang, f"/conversations/{conversation_id}", download)
 
 
 @router.get("/conversations/{conversation_id}/calendar.ics", include_in_schema=False)
-def conversation_calendar(conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")):
-    conversation, bundle = _latest_bundle(db_session, conversation_id)
+def conversation_calendar(
+    request: Request, conversation_id: str, db_session: Session = Depends(get_db_session, scope="function")
+):
+    conversation, bundle = _latest_bundle(request, db_session, conversation_id)
     return _calendar(bundle, bundle.get("lang") or conversation.lang, seed=conversation_id)
 
 
@@ -223,11 +237,12 @@ def attach_package(
     """With the person's consent, the package goes on their open case for the agent
     (as a kept plan's link: the agent opens the same pages the person sees)."""
     if not body.consent:
-        raise HTTPException(422, "Nothing was attached: attaching the package needs your consent.")
-    conversation, bundle = _latest_bundle(db_session, conversation_id)
+        known = conversations.get(db_session=db_session, conversation_id=conversation_id)
+        raise HTTPException(422, t("plan.errors.no_consent", known.lang if known else _asked_language(request)))
+    conversation, bundle = _latest_bundle(request, db_session, conversation_id)
     case = cases.open_case_for_conversation(db_session=db_session, conversation_id=conversation_id)
     if case is None:
-        raise HTTPException(409, "There is no open case for this conversation: ask to talk to a person first.")
+        raise HTTPException(409, t("plan.errors.no_case", conversation.lang))
     token, row = _new_link(request, db_session, conversation, bundle)
     attached = {
         "package_url": f"/plan/{token}/package",
