@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.users import service
 from bot.users.models import SignedIn
+from bot.web.i18n import staff_language, t
 from onewindow_catalogue.database import get_db_session
 
 SESSION_COOKIE = "ow_session"
@@ -50,22 +51,28 @@ def api_user(request: Request, db_session: Session = Depends(get_db_session, sco
         signed_in = optional_user(request, db_session)
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
         if signed_in is not None and unsafe and request.headers.get(CSRF_HEADER) != signed_in.csrf_token:
-            raise HTTPException(403, "Missing or wrong CSRF token (send the X-CSRF-Token header).")
+            raise HTTPException(403, t("staff.errors.csrf_header", staff_language(request)))
     if signed_in is None:
-        raise HTTPException(
-            401, "Sign in, or send an API token as 'Authorization: Bearer ...'.", headers={"WWW-Authenticate": "Bearer"}
-        )
+        detail = t("staff.errors.sign_in", staff_language(request))
+        raise HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
     return signed_in
 
 
 def _role_check(roles: tuple, base: Callable) -> Callable:
-    def check(signed_in: SignedIn = Depends(base)) -> SignedIn:
+    def check(request: Request, signed_in: SignedIn = Depends(base)) -> SignedIn:
         if signed_in.user.role not in roles:
-            needed = " or ".join(roles)
-            raise HTTPException(403, f"This needs the role {needed}; you are signed in as {signed_in.user.role}.")
+            lang = staff_language(request)
+            needed = t("staff.errors.role_or", lang).join(_role_name(role, lang) for role in roles)
+            held = _role_name(signed_in.user.role, lang)
+            raise HTTPException(403, t("staff.errors.role", lang, needed=needed, role=held))
         return signed_in
 
     return check
+
+
+def _role_name(role: str, lang: str) -> str:
+    """A role as the administration pages name it (admin.roles.*), the id itself for an unknown one."""
+    return t(f"admin.roles.{role}", lang, default=role)
 
 
 def page_roles(*roles: str) -> Callable:
@@ -81,7 +88,7 @@ async def csrf_form(request: Request, signed_in: SignedIn = Depends(page_user)) 
     """Every form post of a signed-in page carries the session's CSRF token."""
     form = await request.form()
     if form.get(CSRF_FIELD) != signed_in.csrf_token:
-        raise HTTPException(403, "This form has expired or did not come from OneWindow. Reload the page and try again.")
+        raise HTTPException(403, t("staff.errors.form_expired", staff_language(request)))
     return signed_in
 
 
