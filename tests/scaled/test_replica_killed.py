@@ -3,16 +3,19 @@
 One real scaled stack (`onewindow up --scaled --replicas 2`: PostgreSQL, Redis,
 nginx, two action servers, two Rasa servers, two web apps) takes a bounded load:
 8 conversations of 4 turns, half of them asking for a person (a case each). In
-the middle one Rasa replica is killed, later the web replica that serves the
-load (nginx's ip_hash sends all of loopback to one). A citizen whose message
-failed retries it, as the chat page says to; before resending after a 502/503
-the page's history is read, so a message the dead replica did record is not sent
-twice. Afterwards:
+the middle one Rasa replica is killed, then one action server, later the web
+replica that serves the load (nginx's ip_hash sends all of loopback to one).
+Every message carries a `client_message_id`; a citizen whose message got a
+502/503/504, a dropped connection or a 409 with Retry-After sends the same body
+with the same id again (the chat widget does), and after the router's "try
+again" answer (stored for that id) sends the words again under a new id. Afterwards:
 
-- every message answered 2xx is in the conversation's stored history, in order;
-- every failure was a clear answer: the router's "try again" message (200) or a
-  502/503 from nginx, never a 500, a timeout or an answer missing its message;
-- every failed message, retried, was answered on the surviving replicas;
+- every failure was a clear answer: the router's "try again" message (200), a
+  502/503/504 from nginx, a dropped connection or a 409 to retry, never a 500,
+  a timeout or another refusal; every message was answered in the end;
+- every message got exactly one answer sequence: each resend of an id got the
+  first copy's messages, and the stored history is those sequences, in order;
+- PostgreSQL holds each person's message once, under its id, answered (no claim left);
 - every conversation that asked for a person has exactly one case, and no other has one;
 - `onewindow status` lists PostgreSQL, Redis and every replica, the killed ones restarted and healthy again.
 """
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -72,15 +76,19 @@ def scaled_stack():
 
 
 class Citizen:
-    """One conversation through the public API; every attempt and what came of it is kept."""
+    """One conversation through the public API; every attempt and what came of it is kept.
+
+    Each message carries a fresh `client_message_id`; when its fate is unknown (502/503/504,
+    a dropped connection, 409 with Retry-After) the same body is sent again with the same id,
+    as the chat widget does, so a copy the dead replica stored is answered from that copy."""
 
     def __init__(self, client: httpx.AsyncClient, turns: List[tuple]) -> None:
         self.client, self.turns = client, turns
         self.id = ""
-        self.sent: List[str] = []  # the user's texts the API answered 2xx, in order
+        self.owner = "bot"  # who held the conversation when the latest answer came
+        self.answers: List[Answer] = []  # every id answered 200, in the order sent
         self.failures: List[str] = []  # how each failed attempt failed
         self.unclear: List[str] = []  # failures that were not a clear, retryable answer
-        self.retried_ok = 0
 
     async def run(self, progress: Dict[str, int]) -> None:
         started = await self.client.post("/api/conversations", json={"lang": "en"})
@@ -90,7 +98,7 @@ class Citizen:
             if value != "/affirm":
                 await self._deliver(kind, value, progress)
                 continue
-            for _ in range(5):  # consent: pressed again after a failure, as the page offers it again
+            for _ in range(5):  # consent: pressed again after a "try again", as the page offers it again
                 latest = await self._latest()
                 if latest["owner"] != "bot":
                     break  # handed over
@@ -100,44 +108,47 @@ class Citizen:
                 await self._deliver(kind, value, progress, once=True)
 
     async def _deliver(self, kind: str, value: str, progress: Dict[str, int], once: bool = False) -> None:
-        """Send one message until it is answered; `once`: a button that the failure may have
-        withdrawn is not resent here (the caller asks for it to be offered again)."""
+        """Send one message until it is answered. A "try again" answer is stored for its id, so
+        the words are sent again under a new id; `once`: a button that answer withdrew is not
+        (the caller asks for it to be offered again)."""
         deadline = time.monotonic() + RETRY_SECONDS
-        failed_before = False
+        answer = Answer(kind, value, uuid.uuid4().hex, self.owner)
         while True:
-            before = (await self._latest())["messages"]
+            body: Dict[str, Any] = {kind: value, "client_message_id": answer.client_id}
             try:
-                answer = await self.client.post(f"/api/conversations/{self.id}/messages", json={kind: value})
-                status, body = answer.status_code, _body(answer)
-            except httpx.HTTPError as error:
-                status, body = 0, {"detail": f"{type(error).__name__}: {error}"}
+                got = await self.client.post(f"/api/conversations/{self.id}/messages", json=body)
+                status, found = got.status_code, _body(got)
+            except httpx.TimeoutException as error:
+                status, found = -1, {"detail": f"{type(error).__name__}: {error}"}
+            except httpx.HTTPError as error:  # the connection dropped: the fate is unknown, resend
+                status, found = 0, {"detail": f"{type(error).__name__}: {error}"}
             if status == 200:
-                self.sent.append(self._stored_text(body))
-                progress["answered"] += 1
-                if any(m["text"] == UNAVAILABLE for m in body["messages"]):
-                    self.failures.append("unavailable")  # stored, with "try again in a moment"
-                else:
-                    self.retried_ok += failed_before
+                answer.seqs.append([m["seq"] for m in found["messages"]])
+                answer.bodies.append(found["messages"])
+                if answer not in self.answers:
+                    self.answers.append(answer)
+                    progress["answered"] += 1
+                self.owner = found["owner"]
+                if not any(m["text"] == UNAVAILABLE for m in found["messages"]):
                     return
-            elif status in (502, 503):
-                self.failures.append(str(status))
-                new = (await self._latest())["messages"][len(before) :]
-                if any(m["sender"] == "user" for m in new):
-                    # the dead replica recorded it: the history shows it, it is not sent twice
-                    self.sent.append(next(m["text"] for m in new if m["sender"] == "user"))
-                    if any(m["sender"] != "user" for m in new):
-                        self.retried_ok += 1
-                        return
+                self.failures.append("unavailable")  # stored for this id, with "try again in a moment"
+                if once:
+                    return
+                answer = Answer(kind, value, uuid.uuid4().hex, self.owner)
+                wait = 2.0
+            elif status in (0, 502, 503, 504):
+                self.failures.append(str(status) if status else "dropped")
+                wait = 2.0
+            elif status == 409 and got.headers.get("retry-after"):
+                self.failures.append("409 still answering")
+                wait = float(got.headers["retry-after"])
             else:
-                self.unclear.append(f"{kind} {value!r}: {status} {str(body)[:200]}")
-                return
-            failed_before = True
-            if once:
+                self.unclear.append(f"{kind} {value!r}: {status} {str(found)[:200]}")
                 return
             if time.monotonic() > deadline:
                 self.unclear.append(f"{kind} {value!r}: still failing after {RETRY_SECONDS:.0f}s")
                 return
-            await asyncio.sleep(2.0)
+            await asyncio.sleep(wait)
 
     @staticmethod
     def _offered(messages: List[Dict[str, Any]]) -> set:
@@ -147,11 +158,6 @@ class Citizen:
                 break
             offered |= {button.get("payload") for button in message.get("buttons") or []}
         return offered
-
-    def _stored_text(self, body: Dict[str, Any]) -> str:
-        mine = [m["text"] for m in body["messages"] if m["sender"] == "user"]
-        assert mine, f"an answered message is missing from its answer: {body}"
-        return mine[0]
 
     async def _latest(self) -> Dict[str, Any]:
         """The conversation's stored history and owner (read again while a dead web replica is replaced)."""
@@ -164,6 +170,16 @@ class Citizen:
                 pass
             await asyncio.sleep(1.0)
         raise AssertionError("the conversation's history could not be read for a minute")
+
+
+class Answer:
+    """One message as the citizen sent it under one `client_message_id`, and every 200 it got."""
+
+    def __init__(self, kind: str, value: str, client_id: str, owner: str) -> None:
+        self.kind, self.value, self.client_id = kind, value, client_id
+        self.owner_before = owner  # "bot": Rasa answers it, so it gets at least one reply
+        self.seqs: List[List[int]] = []  # the seqs of each 200 (a resend repeats the first copy's)
+        self.bodies: List[List[Dict[str, Any]]] = []
 
 
 def _body(answer: httpx.Response) -> Dict[str, Any]:
@@ -188,7 +204,7 @@ async def _load_with_kills(stack: Any) -> Dict[str, Any]:
     killed: Dict[str, int] = {}
 
     async def killer() -> None:
-        for target, after in (("rasa-1", 6), (None, 14)):
+        for target, after in (("rasa-1", 6), ("actions-1", 10), (None, 14)):
             while progress["answered"] < after:
                 await asyncio.sleep(0.05)
             name = target or _serving_web(stack)
@@ -210,36 +226,74 @@ async def _load_with_kills(stack: Any) -> Dict[str, Any]:
 def test_a_replica_killed_mid_load_loses_no_message_and_no_case(scaled_stack):
     outcome = asyncio.run(_load_with_kills(scaled_stack))
     citizens, histories = outcome["citizens"], outcome["histories"]
-    assert set(outcome["killed"]) >= {"rasa-1"} and any(n.startswith("web-") for n in outcome["killed"])
+    assert set(outcome["killed"]) >= {"rasa-1", "actions-1"} and any(n.startswith("web-") for n in outcome["killed"])
     failures = [f for c in citizens for f in c.failures]
     print(f"\nkilled {outcome['killed']}; failed attempts: {failures}")
 
+    stored = _stored_user_messages(scaled_stack)
     for citizen in citizens:
         assert citizen.unclear == [], citizen.unclear
-        stored = [m["text"] for m in histories[citizen.id] if m["sender"] == "user"]
-        seqs = [m["seq"] for m in histories[citizen.id]]
-        assert seqs == sorted(seqs)
-        position = 0
-        for text in citizen.sent:  # every answered message is stored, in the order it was sent
-            assert text in stored[position:], f"{text!r} missing from {stored}"
-            position = stored.index(text, position) + 1
-        assert len(citizen.sent) >= len(citizen.turns) - 1  # /affirm alone may be skipped (already handed over)
+        _check_answered_once(citizen, histories[citizen.id])
+        # PostgreSQL holds each message once, under its id, answered: none twice, none left claimed
+        rows = stored.get(citizen.id, [])
+        assert [row["client_message_id"] for row in rows] == [a.client_id for a in citizen.answers], rows
+        assert all(row["claim"] is None and row["answer"] for row in rows), rows
 
-    from sqlalchemy import create_engine, text
-
-    port = (scaled_stack.folder / "data" / "services" / "postgres.port").read_text().strip()
-    engine = create_engine(f"postgresql://onewindow:onewindow@127.0.0.1:{port}/onewindow", future=True)
-    try:
-        with engine.connect() as connection:
-            counts = dict(
-                connection.execute(text("SELECT conversation_id, count(*) FROM cases GROUP BY conversation_id")).all()
-            )
-    finally:
-        engine.dispose()
+    counts = _query(scaled_stack, "SELECT conversation_id, count(*) FROM cases GROUP BY conversation_id")
+    counts = {conversation_id: count for conversation_id, count in counts}
     for citizen in citizens:
         expected = 1 if citizen.turns is PERSON_TURNS else 0
         assert counts.get(citizen.id, 0) == expected, (citizen.id[:6], counts.get(citizen.id), citizen.failures)
     _status_recovers(scaled_stack)
+
+
+def _check_answered_once(citizen: Citizen, history: List[Dict[str, Any]]) -> None:
+    """Every message got one answer sequence: each resend of an id got the same messages, the
+    person's own first, and the stored history is exactly those sequences, in the order sent."""
+    seqs = [m["seq"] for m in history]
+    assert seqs == sorted(seqs)
+    for answer in citizen.answers:
+        first = answer.seqs[0]
+        assert all(seqs_again == first for seqs_again in answer.seqs), (answer.value, answer.seqs)
+        mine = answer.bodies[0][0]
+        assert mine["sender"] == "user" and not any(m["sender"] == "user" for m in answer.bodies[0][1:]), answer.bodies
+        if answer.owner_before == "bot":
+            assert len(first) > 1, f"{answer.value!r} was answered with nothing: {answer.bodies[0]}"
+    turns, turn = [], None  # the history cut at each person's message: one answer sequence each
+    for message in history:
+        if message["sender"] == "user":
+            turn = []
+            turns.append(turn)
+        if turn is not None:
+            turn.append(message["seq"])
+    assert turns == [answer.seqs[0] for answer in citizen.answers], (turns, [a.value for a in citizen.answers])
+    sent = {(kind, value) for kind, value in citizen.turns} - {("payload", "/affirm")}  # consent may come unasked
+    assert sent <= {(a.kind, a.value) for a in citizen.answers}, "a turn was never answered"
+
+
+def _query(stack: Any, sql: str) -> List[Any]:
+    from sqlalchemy import create_engine, text
+
+    port = (stack.folder / "data" / "services" / "postgres.port").read_text().strip()
+    engine = create_engine(f"postgresql://onewindow:onewindow@127.0.0.1:{port}/onewindow", future=True)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text(sql)).all())
+    finally:
+        engine.dispose()
+
+
+def _stored_user_messages(stack: Any) -> Dict[str, List[Dict[str, Any]]]:
+    """Each conversation's stored person's messages, in order, as PostgreSQL holds them."""
+    rows = _query(
+        stack,
+        "SELECT conversation_id, client_message_id, claim, answer FROM conversation_messages"
+        " WHERE sender = 'user' ORDER BY id",
+    )
+    out: Dict[str, List[Dict[str, Any]]] = {}
+    for conversation_id, client_id, claim, answer in rows:
+        out.setdefault(conversation_id, []).append({"client_message_id": client_id, "claim": claim, "answer": answer})
+    return out
 
 
 def _status(stack: Any) -> subprocess.CompletedProcess:
@@ -248,7 +302,8 @@ def _status(stack: Any) -> subprocess.CompletedProcess:
 
 
 def _status_recovers(stack: Any) -> None:
-    """After the kills: `onewindow status` lists every part healthy, the Rasa replica restarted once."""
+    """After the kills: `onewindow status` lists every part healthy, the killed Rasa and action
+    replicas restarted once."""
     deadline = time.monotonic() + 420  # a restarted Rasa loads its model again
     done = _status(stack)
     while done.returncode != 0 and time.monotonic() < deadline:
@@ -264,3 +319,4 @@ def _status_recovers(stack: Any) -> None:
     for title in ("PostgreSQL", "Redis", "nginx (load balancer)", *replicas):
         assert states.get(title, "").startswith("healthy"), (title, done.stdout)
     assert "restarted 1x" in states["Rasa server 1"], done.stdout
+    assert "restarted 1x" in states["action server 1"], done.stdout
