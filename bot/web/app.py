@@ -18,6 +18,7 @@ from bot.audit.views import router as audit_router
 from bot.catalogue_admin.api import public_router as catalogue_export_router
 from bot.catalogue_admin.api import router as catalogue_admin_api_router
 from bot.catalogue_admin.pages import router as catalogue_admin_router
+from bot.catalogue_admin.said import said
 from bot.console.views import router as console_router
 from bot.conversations.rasa_channel import RasaChannel
 from bot.conversations.router import ConversationRouter
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     fanout.attach(app.state.session_factory, app.state.message_signal)
     app.add_event_handler("shutdown", app.state.message_signal.aclose)
     app.state.snapshots = SnapshotCache()
+    app.state.catalogue_said = said  # the catalogue API's English refusals in the request's language
     app.state.rate_limiter = MemoryRateLimiter()
     rasa = RasaChannel(settings.rasa_url, token=settings.secret("rasa_token"))  # one HTTP client for the app's life
     app.state.router = ConversationRouter(app.state.session_factory, rasa, settings, app.state.snapshots)
