@@ -3,7 +3,8 @@
 One real scaled stack (`onewindow up --scaled --replicas 2`: PostgreSQL, Redis,
 nginx, two action servers, two Rasa servers, two web apps) takes a bounded load:
 8 conversations of 4 turns, half of them asking for a person (a case each). In
-the middle one Rasa replica is killed, then one action server, later the web
+the middle one Rasa replica is killed, then one action server while a call
+from Rasa waits on it (stopped first, so the kill drops a call), later the web
 replica that serves the load (nginx's ip_hash sends all of loopback to one).
 Every message carries a `client_message_id`; a citizen whose message got a
 502/503/504, a dropped connection or a 409 with Retry-After sends the same body
@@ -199,6 +200,40 @@ def _serving_web(stack: Any) -> Optional[str]:
     return max(webs, key=webs.get) if webs else None
 
 
+async def _hold_a_call(stack: Any, name: str, pid: int) -> None:
+    """Stop the action server (SIGSTOP) until a call from Rasa has reached it unanswered,
+    so the SIGKILL that follows drops a call mid-flight rather than an idle replica."""
+    port = int(stack.env["ONEWINDOW_ACTION_PORT"]) + int(name.split("-")[1])
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 30
+    while not _unread_bytes(port) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def _unread_bytes(port: int) -> bool:
+    """Whether a socket on this local port holds a request not read yet (or a connection not
+    accepted yet): Linux's /proc/net/tcp, rx_queue of the established or listening socket."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, queues = fields[1], fields[3], fields[4]
+            if int(local.rsplit(":", 1)[1], 16) == port and state in ("01", "0A") and int(queues.split(":")[1], 16):
+                return True
+    return False
+
+
+def _dropped_calls(stack: Any, name: str) -> List[str]:
+    """nginx's log lines for calls the killed replica dropped (each then passed to the other)."""
+    port = int(stack.env["ONEWINDOW_ACTION_PORT"]) + int(name.split("-")[1])
+    log = stack.folder / "data" / "nginx" / "error.log"
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+    return [line for line in lines if f"127.0.0.1:{port}/" in line and "reading response" in line]
+
+
 async def _load_with_kills(stack: Any) -> Dict[str, Any]:
     progress = {"answered": 0}
     killed: Dict[str, int] = {}
@@ -209,6 +244,8 @@ async def _load_with_kills(stack: Any) -> Dict[str, Any]:
                 await asyncio.sleep(0.05)
             name = target or _serving_web(stack)
             pid = stack.pids()[name]
+            if name.startswith("actions-"):
+                await _hold_a_call(stack, name, pid)
             os.kill(pid, signal.SIGKILL)
             killed[name] = pid
 
@@ -229,6 +266,9 @@ def test_a_replica_killed_mid_load_loses_no_message_and_no_case(scaled_stack):
     assert set(outcome["killed"]) >= {"rasa-1", "actions-1"} and any(n.startswith("web-") for n in outcome["killed"])
     failures = [f for c in citizens for f in c.failures]
     print(f"\nkilled {outcome['killed']}; failed attempts: {failures}")
+    dropped = _dropped_calls(scaled_stack, "actions-1")
+    print("action calls the killed server dropped:", *dropped, sep="\n  ")
+    assert dropped, "the action server was killed with no call in flight: the test did not test it"
 
     stored = _stored_user_messages(scaled_stack)
     for citizen in citizens:
