@@ -244,9 +244,11 @@ async def _load_with_kills(stack: Any) -> Dict[str, Any]:
                 await asyncio.sleep(0.05)
             name = target or _serving_web(stack)
             pid = stack.pids()[name]
-            if name.startswith("actions-"):
-                await _hold_a_call(stack, name, pid)
-            os.kill(pid, signal.SIGKILL)
+            try:
+                if name.startswith("actions-"):
+                    await _hold_a_call(stack, name, pid)
+            finally:  # never leave a stopped replica behind, even when the run is cancelled
+                os.kill(pid, signal.SIGKILL)
             killed[name] = pid
 
     base = f"http://127.0.0.1:{stack.web_port}"
