@@ -11,8 +11,10 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.handoff.rules import decide
 from bot.privacy import redact
 from bot.safety import detect
+from bot.web.i18n import t
 from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
 from onewindow_catalogue.snapshot import CatalogueSnapshot
+from onewindow_catalogue.text import DEFAULT_LANGUAGE
 
 EVENT_THRESHOLD = 0.35
 UNPLACED_INTENTS = {"other_service", "out_of_scope", "nlu_fallback"}
@@ -21,18 +23,31 @@ SPLIT = "+"
 
 
 class TriageInputError(ValueError):
-    pass
+    """Text triage cannot take. `key` names its text in bot/web/i18n/triage.*.yml, so the API and the
+    console say it in the person's language (`text`); a message given without one stays as it is."""
+
+    def __init__(self, message: str, key: Optional[str] = None, **values: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values) if self.key else str(self)
+
+
+def _refused(key: str, **values: Any) -> TriageInputError:
+    return TriageInputError(t(key, DEFAULT_LANGUAGE, **values), key, **values)
 
 
 def clean_text(text: Any) -> str:
     """Redacted, trimmed text, or TriageInputError saying what is wrong."""
     if not isinstance(text, str):
-        raise TriageInputError("'text' must be a string")
+        raise _refused("triage.errors.not_text")
     text = text.strip()
     if not text:
-        raise TriageInputError("'text' is empty: give what the person said")
+        raise _refused("triage.errors.empty")
     if len(text) > MAX_TEXT:
-        raise TriageInputError(f"'text' is longer than {MAX_TEXT} characters; shorten it")
+        raise _refused("triage.errors.too_long", limit=MAX_TEXT)
     return redact(text).text
 
 

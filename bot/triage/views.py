@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from bot.audit.service import record_unmatched
+from bot.catalogue_admin.said import said
 from bot.triage.nlu import NluUnavailable
 from bot.triage.service import TriageInputError, clean_text, triage
 from bot.users.dependencies import api_roles
 from bot.users.models import SignedIn
+from bot.web.i18n import t
 from onewindow_catalogue.bundle import BundleRequestError
 from onewindow_catalogue.database import get_db_session
 from onewindow_catalogue.snapshot import CatalogueSnapshot
@@ -36,19 +38,19 @@ async def triage_message(
     db_session: Session = Depends(get_db_session, scope="function"),
     _: SignedIn = Depends(api_roles("agent")),
 ) -> Dict[str, Any]:
+    lang = request_language(request.headers.get("accept-language"), body.lang)  # answers and refusals alike
     try:
         text = clean_text(body.text)
         parse = await request.app.state.parser.parse(text)
-        lang = request_language(request.headers.get("accept-language"), body.lang)
         result = triage(text, parse, snapshot, lang, body.facts)
         if result["unmatched"]:
             record_unmatched(db_session, text, "triage")  # the catalogue's gap report
         return result
     except TriageInputError as error:
-        raise HTTPException(422, [{"loc": ["body", "text"], "msg": str(error), "type": "value_error"}]) from None
+        raise HTTPException(422, [{"loc": ["body", "text"], "msg": error.text(lang), "type": "value_error"}]) from None
     except BundleRequestError as error:
-        raise HTTPException(
-            422, [{"loc": ["body", "facts", error.field], "msg": error.message, "type": "value_error"}]
-        ) from None
+        message = str(said(error.message, lang))  # the catalogue's own message, in `lang` when a template knows it
+        problem = {"loc": ["body", "facts", error.field], "msg": message, "type": "value_error"}
+        raise HTTPException(422, [problem]) from None
     except NluUnavailable as error:
-        raise HTTPException(503, f"Recognition is unavailable right now ({error}). Try again shortly.") from None
+        raise HTTPException(503, t("triage.errors.nlu_unavailable", lang, reason=error)) from None
