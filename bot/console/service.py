@@ -76,7 +76,8 @@ class QueueSummary:
 
     @property
     def sla_label(self) -> str:
-        """In English, for the JSON API (pages show console.sla.<state> in their language)."""
+        """In English, for callers without a language: the pages and the JSON API say console.sla.<state>
+        in the staff member's language themselves (bot/console/views.py)."""
         return t(f"console.sla.{self.sla_state}")
 
     @property

@@ -25,6 +25,7 @@ from bot.audit.service import record_unmatched
 from bot.cases import service as cases
 from bot.cases.directory import dispositions, may_take, queues
 from bot.cases.models import CaseRead, CaseRow
+from bot.catalogue_admin.said import said
 from bot.console import formats, reports
 from bot.console import service as console
 from bot.conversations import service as conversations
@@ -103,11 +104,16 @@ def _render(
     return response
 
 
-def _case_or_404(db_session: Session, case_id: int) -> CaseRow:
+def _case_or_404(db_session: Session, case_id: int, lang: str) -> CaseRow:
     try:
         return cases.get_or_raise(db_session=db_session, case_id=case_id)
     except cases.CaseNotFound:
-        raise HTTPException(404, f"No case with id {case_id}.") from None
+        raise HTTPException(404, t("console.errors.no_case", lang, case_id=case_id)) from None
+
+
+def _bundle_refusal(error: BundleRequestError, lang: str) -> str:
+    """The catalogue's refusal of some answers, naming the fact, in `lang` when a template knows it."""
+    return f"{error.field}: {said(error.message, lang)}"
 
 
 def _notice(db_session: Session, code: Optional[str], case_id: Optional[int], kind: str, lang: str) -> Optional[str]:
@@ -202,11 +208,12 @@ def queues_json(
 
 @router.post("/console/cases/{case_id}/claim", include_in_schema=False)
 def claim_page(
+    request: Request,
     case_id: int,
     signed_in: SignedIn = Depends(agent_form),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    case = _case_or_404(db_session, case_id)
+    case = _case_or_404(db_session, case_id, _lang(request))
     try:
         cases.claim(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id)
     except cases.LanguageRequired:
@@ -231,7 +238,7 @@ def claim_json(
     signed_in: SignedIn = Depends(API_AGENT),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    case = _case_or_404(db_session, case_id)
+    case = _case_or_404(db_session, case_id, _lang(request))
     try:
         case = cases.claim(db_session=db_session, case_id=case_id, agent_id=signed_in.user.id)
     except cases.CaseConflict as error:
@@ -360,7 +367,7 @@ def case_page(
     db_session: Session = Depends(get_db_session, scope="function"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ):
-    case = _case_or_404(db_session, case_id)
+    case = _case_or_404(db_session, case_id, _lang(request))
     focus = {"replied": "reply-text", "claimed": "reply-text" if case.conversation_id else None}.get(notice or "")
     return _case_page(
         request,
@@ -381,7 +388,7 @@ def case_messages(
     _: SignedIn = Depends(API_AGENT),
     db_session: Session = Depends(get_db_session, scope="function"),
 ):
-    case = _case_or_404(db_session, case_id)
+    case = _case_or_404(db_session, case_id, _lang(request))
     rows = (
         conversations.messages_after(db_session=db_session, conversation_id=case.conversation_id, after=after)
         if case.conversation_id
@@ -437,7 +444,12 @@ class CaseFormPost:
         are checked in the views first, in the staff member's language; what is left is the service's text."""
         if isinstance(error, cases.CaseConflict):
             return self.page(status=409, error=self.text("errors.not_held", reference=self.case.reference), **overrides)
-        message = error.text(self.lang) if isinstance(error, cases.CaseError) else str(error)
+        if isinstance(error, cases.CaseError):
+            message = error.text(self.lang)
+        elif isinstance(error, BundleRequestError):
+            message = _bundle_refusal(error, self.lang)
+        else:
+            message = str(error)
         return self.page(status=422, error=message, **overrides)
 
     def done(self, url: str) -> RedirectResponse:
@@ -453,7 +465,8 @@ def case_form_post(
     db_session: Session = Depends(get_db_session, scope="function"),
     snapshot: CatalogueSnapshot = Depends(get_snapshot),
 ) -> CaseFormPost:
-    return CaseFormPost(request, db_session, snapshot, _case_or_404(db_session, case_id), signed_in, form)
+    case = _case_or_404(db_session, case_id, _lang(request))
+    return CaseFormPost(request, db_session, snapshot, case, signed_in, form)
 
 
 @router.post("/console/cases/{case_id}/reply", include_in_schema=False)
@@ -671,10 +684,10 @@ async def phone_triage(
     try:
         result = await _run_triage(request, text, answers, snapshot)
     except TriageInputError as error:
-        context = _phone_context(snapshot, text, None, answers, lang, error=str(error), error_field="text")
+        context = _phone_context(snapshot, text, None, answers, lang, error=error.text(lang), error_field="text")
         return _render(request, "phone.html", signed_in, context, status=422, **page)
     except BundleRequestError as error:
-        message = t("console.phone.answer_refused", lang, detail=str(error))
+        message = t("console.phone.answer_refused", lang, detail=_bundle_refusal(error, lang))
         context = _phone_context(snapshot, text, None, answers, lang, error=message, error_field=error.field)
         return _render(request, "phone.html", signed_in, context, status=422, **page)
     except NluUnavailable:
@@ -704,7 +717,8 @@ async def phone_save(
     try:
         result = await _run_triage(request, text, answers, snapshot)
     except (TriageInputError, BundleRequestError) as error:
-        context = _phone_context(snapshot, text, None, answers, lang, error=str(error), error_field="text")
+        refusal = error.text(lang) if isinstance(error, TriageInputError) else _bundle_refusal(error, lang)
+        context = _phone_context(snapshot, text, None, answers, lang, error=refusal, error_field="text")
         return _render(request, "phone.html", signed_in, context, status=422, here="/console/phone")
     except NluUnavailable:
         down = t("console.phone.recognition_down", lang)
