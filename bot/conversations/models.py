@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, PydanticValueError, validator
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from onewindow_catalogue.database import Base
@@ -105,6 +105,18 @@ class LanguageChoice(BaseModel):
     lang: str = Field(..., regex="^(en|fr)$")
 
 
+class BrokenCharacter(PydanticValueError):
+    """Its `code` (error type `value_error.broken_character`) lets the WebSocket say it in the person's language."""
+
+    code = "broken_character"
+    msg_template = "The message contains a broken character (a lone surrogate). Please type it again."
+
+
+class BadClientMessageId(PydanticValueError):
+    code = "client_message_id"
+    msg_template = "client_message_id must be 1 to 64 letters, digits, '-' or '_' (a UUID fits)."
+
+
 class IncomingMessage(BaseModel):
     """What the widget sends: free text, or a quick-reply payload with its title."""
 
@@ -116,7 +128,7 @@ class IncomingMessage(BaseModel):
     def _client_message_id(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805 (pydantic validator)
         """An id the client chose is a key in the database: short and plain, so a UUID fits."""
         if value is not None and not CLIENT_MESSAGE_ID.fullmatch(value):
-            raise ValueError("client_message_id must be 1 to 64 letters, digits, '-' or '_' (a UUID fits).")
+            raise BadClientMessageId()
         return value
 
     @validator("text", "payload")
@@ -124,7 +136,7 @@ class IncomingMessage(BaseModel):
         """A lone UTF-16 surrogate (JSON "\\ud800") is no character: it cannot be
         stored, redacted or shown, so it is refused here with a clear 422."""
         if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
-            raise ValueError("The message contains a broken character (a lone surrogate). Please type it again.")
+            raise BrokenCharacter()
         return value
 
 

@@ -47,11 +47,17 @@ def _rejected(request: Request, error: MessageRejected) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=error.status, headers=headers)
 
 
+REFUSAL_KEYS = {  # pydantic error types of IncomingMessage -> messages.yml
+    "value_error.client_message_id": "rejected_bad_message_id",
+    "value_error.broken_character": "rejected_broken_character",
+}
+
+
 def _unreadable(error: ValueError, lang: str) -> str:
     """A WebSocket message the model refused, said in `lang` (pydantic's own words are English)."""
     problems = error.errors() if isinstance(error, ValidationError) else []
-    fields = {str(part) for problem in problems for part in problem.get("loc", ())}
-    return say("rejected_bad_message_id" if fields == {"client_message_id"} else "rejected_unreadable", lang)
+    keys = [REFUSAL_KEYS.get(problem.get("type", ""), "rejected_unreadable") for problem in problems]
+    return say(keys[0] if keys else "rejected_unreadable", lang)
 
 
 def origin_allowed(connection: HTTPConnection, origins: List[str]) -> bool:

@@ -70,6 +70,11 @@ def test_the_websocket_refuses_in_the_conversations_language(chat, rasa):
         socket.send_json({"type": "message", "text": "allo", "client_message_id": "pas un id!"})
         refused = receive_json(socket)
         assert refused["status"] == 422 and refused["detail"].startswith("client_message_id doit compter")
+        socket.send_json({"type": "message", "text": "allo \ud800"})
+        assert (
+            receive_json(socket)["detail"]
+            == "Le message contient un caractère endommagé. Veuillez le taper de nouveau."
+        )
         socket.send_json({"type": "message", "text": ["pas", "un", "texte"]})
         assert receive_json(socket)["detail"] == "Ce message n'a pas pu être lu. Veuillez le taper de nouveau."
     assert rasa.received == []
