@@ -281,6 +281,8 @@ def test_a_replica_killed_mid_load_loses_no_message_and_no_case(scaled_stack):
         assert [row["client_message_id"] for row in rows] == [a.client_id for a in citizen.answers], rows
         assert all(row["claim"] is None and row["answer"] for row in rows), rows
 
+    _report_rasa_turns(scaled_stack, citizens)
+
     counts = _query(scaled_stack, "SELECT conversation_id, count(*) FROM cases GROUP BY conversation_id")
     counts = {conversation_id: count for conversation_id, count in counts}
     for citizen in citizens:
@@ -311,6 +313,19 @@ def _check_answered_once(citizen: Citizen, history: List[Dict[str, Any]]) -> Non
     assert turns == [answer.seqs[0] for answer in citizen.answers], (turns, [a.value for a in citizen.answers])
     sent = {(kind, value) for kind, value in citizen.turns} - {("payload", "/affirm")}  # consent may come unasked
     assert sent <= {(a.kind, a.value) for a in citizen.answers}, "a turn was never answered"
+
+
+def _report_rasa_turns(stack: Any, citizens: List[Citizen]) -> None:
+    """Printed, not asserted: how often Rasa's tracker saw a person's message against how many
+    messages were forwarded to it. The contract allows a second sight when the replica holding
+    a message dies after Rasa saw it, or a Rasa replica dies after saving its turn."""
+    seen = dict(_query(stack, "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id"))
+    pairs = []
+    for citizen in citizens:
+        forwarded = sum(1 for a in citizen.answers if a.owner_before == "bot")
+        pairs.append((citizen.id[:6], forwarded, seen.get(citizen.id, 0)))
+    extra = sum(max(0, rasa - sent) for _, sent, rasa in pairs)
+    print(f"Rasa user events (conversation, forwarded, seen by Rasa): {pairs}; seen more than once: {extra}")
 
 
 def _query(stack: Any, sql: str) -> List[Any]:
