@@ -29,8 +29,10 @@ POLL_SECONDS = 0.7
 MAX_SEQ = 2**63 - 1  # message ids are SQL BIGINTs: a larger `after` is no sequence number
 
 
-def _too_many(error: TooManyRequests) -> JSONResponse:
-    return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": error.retry_after})
+def _too_many(error: TooManyRequests, lang: Optional[str] = None) -> JSONResponse:
+    """429 in `lang` when the conversation's (or the person's chosen) language is known, else the request's."""
+    detail = error.text(lang) if lang else str(error)
+    return JSONResponse({"detail": detail}, status_code=429, headers={"Retry-After": error.retry_after})
 
 
 def _asked_language(request: Request) -> str:
@@ -106,7 +108,7 @@ async def start_conversation(
     try:
         check_rate(request, "conversations")
     except TooManyRequests as error:
-        return _too_many(error)
+        return _too_many(error, start.lang)
     lang = start.lang or request_language(request.headers)
     return await run_in_threadpool(chat.start, lang, start.lang is None)
 
@@ -119,7 +121,7 @@ async def switch_language(
         check_rate(request, "messages")
         return await run_in_threadpool(chat.set_language, conversation_id, choice.lang)
     except TooManyRequests as error:
-        return _too_many(error)
+        return _too_many(error, choice.lang)
     except MessageRejected as error:
         return _rejected(request, error)
 
@@ -139,8 +141,8 @@ async def send_message(
     try:
         check_rate(request, "messages")
         return await chat.receive(conversation_id, incoming)
-    except TooManyRequests as error:
-        return _too_many(error)
+    except TooManyRequests as error:  # looked up only when refusing: counting stays cheap
+        return _too_many(error, await run_in_threadpool(_language, chat, conversation_id))
     except MessageRejected as error:
         return _rejected(request, error)
 
@@ -259,6 +261,12 @@ async def conversation_socket(websocket: WebSocket, conversation_id: str):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
                 await task
+
+
+def _language(chat: ConversationRouter, conversation_id: str) -> Optional[str]:
+    with session_scope(chat.session_factory) as db_session:
+        conversation = conversations.get(db_session=db_session, conversation_id=conversation_id)
+        return conversation.lang if conversation else None
 
 
 def _owner(chat: ConversationRouter, conversation_id: str):

@@ -93,6 +93,17 @@ def test_too_many_requests_is_said_in_the_requests_language(seeded_app):
     assert TooManyRequests(3, "fr").retry_after == "3"
 
 
+def test_too_many_messages_is_said_in_the_conversations_language(chat_app):
+    from fastapi.testclient import TestClient
+
+    chat_app.state.settings.rate_messages_per_client = 1
+    with TestClient(chat_app) as http:
+        conversation = start(http, "fr")
+        post(http, conversation, {"text": "allo"})
+        refused = post(http, conversation, {"text": "allo encore"})  # a French page in an English browser
+        assert refused.status_code == 429 and refused.json()["detail"].startswith("Trop de demandes")
+
+
 def test_a_body_over_the_cap_is_refused_in_the_requests_language(chat):
     big = b'{"text": "' + b"a" * 300_000 + b'"}'
     answer = chat.post(
