@@ -40,6 +40,9 @@ MAX_TEXT_CHARS = 5000
 PLACE_KINDS = ("outside", "ontario")
 # Where people came from (arrived_from's phrases) is also where a birth or death abroad happened.
 OUTSIDE_PLACE_FACT = "arrived_from"
+# French elision is its own token, so "d'Haïti" and "l'hôpital" hold the words "Haïti" and "hôpital", and a
+# cue ending in "d'" ("arrivés d'") matches them ("n't" excepted: English contractions keep their tokens).
+ELISION_PREFIX = r"(?i:[cdjlmst]|n(?!'t)|qu|jusqu|lorsqu|puisqu)'(?=\w|$)"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class FactMatcher:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = blank_english()
+        prefixes = list(self.nlp.Defaults.prefixes or []) + [ELISION_PREFIX]
+        self.nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
         self._lock = threading.Lock()
         settings = cues.get("settings", {}) or {}
         self.window = int(settings.get("context_window", 8))
