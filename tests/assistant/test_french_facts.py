@@ -177,3 +177,24 @@ def test_french_events_outside_ontario_reach_a_person(matcher, text, events, rea
 def test_french_events_in_ontario_stay_self_service(matcher, text, events):
     entities = [{"entity": m.fact, "value": m.value} for m in matcher.extract(text, today=MONDAY)]
     assert not decide("inform", text, entities, events).needed
+
+
+@pytest.mark.parametrize(
+    "text, fact, value",
+    [
+        ("ma mère est décédée le 3 mars", "death_date", "2026-03-03"),
+        ("mon père est mort mardi dernier à Sudbury", "death_date", "2026-11-17"),
+        ("notre fille est née hier", "birth_date", "2026-11-22"),
+        ("nous sommes arrivés au Canada le 15 octobre", "arrival_date", "2026-10-15"),
+    ],
+)
+def test_a_date_said_in_passing_in_french_is_the_event_date(matcher, text, fact, value):
+    assert facts_of(matcher, text).get(fact) == value
+
+
+def test_a_date_after_a_french_idiom_with_mort_is_no_death_date(matcher):
+    assert "death_date" not in facts_of(matcher, "je suis mort de rire hier")
+
+
+def test_a_date_in_another_french_clause_is_not_the_death_date(matcher):
+    assert "death_date" not in facts_of(matcher, "mon père est décédé et nous avons déménagé le 3 mars")
