@@ -198,3 +198,16 @@ def test_a_date_after_a_french_idiom_with_mort_is_no_death_date(matcher):
 
 def test_a_date_in_another_french_clause_is_not_the_death_date(matcher):
     assert "death_date" not in facts_of(matcher, "mon père est décédé et nous avons déménagé le 3 mars")
+
+
+@pytest.mark.parametrize(
+    "text, fact, value",
+    [
+        ("on arrive de la C.-B. avec les enfants", "arrived_from", "province"),
+        ("on arrive des T.N.-O.", "arrived_from", "province"),
+        ("il est décédé aux É.-U.", "death_in_ontario", "false"),
+        ("ma mère est morte aux States", "death_in_ontario", "false"),
+    ],
+)
+def test_french_abbreviations_and_slang_for_places(matcher, text, fact, value):
+    assert facts_of(matcher, text).get(fact) == value
