@@ -33,15 +33,21 @@ FLOORS = {"event_exact_match": 0.90, "urgent_recall": 1.0, "misrouted_rate": 0.1
 # Sets that measure lower, each held about five points below what it measures: the sets written in other registers
 # and in French. blind20_registers, blind21_questions and fr_blind3 at their first look (99e5cf8, first_look.txt):
 # 0.906 / 0.927 / 0.835 of life events, 11.9% / 8.2% / 24.1% misrouted. Urgent recall is never lowered: blind20 and
-# fr_blind3 failed it at their look (two emergencies each), found by the crisis rules of 4f2791e since.
+# fr_blind3 failed it at their look (two emergencies each), found by the crisis rules of 4f2791e since. The French
+# sets' floors rose with the model of 5854ff2 (fr_plain 0.967 / 5.0%, fr_registers 0.906 / 11.3%, fr_blind3
+# 0.900 / 11.2%), again about five points below.
 OWN_FLOORS: Dict[str, Dict[str, float]] = {
     "blind18_registers": {"event_exact_match": 0.77, "misrouted_rate": 0.27},
     "blind19_questions": {"event_exact_match": 0.88, "misrouted_rate": 0.15},
     "blind20_registers": {"event_exact_match": 0.85, "misrouted_rate": 0.17},
     "blind21_questions": {"event_exact_match": 0.87, "misrouted_rate": 0.14},
-    "fr_plain": {"event_exact_match": 0.85, "misrouted_rate": 0.20},
-    "fr_registers": {"event_exact_match": 0.84, "misrouted_rate": 0.28},
-    "fr_blind3": {"event_exact_match": 0.78, "misrouted_rate": 0.30},
+    "fr_plain": {"event_exact_match": 0.90, "misrouted_rate": 0.12},
+    "fr_registers": {"event_exact_match": 0.85, "misrouted_rate": 0.18},
+    "fr_blind3": {"event_exact_match": 0.84, "misrouted_rate": 0.18},
+    # first looks with the model of 5854ff2 (first_look.txt): 0.841 / 0.853 of life events, 20.0% / 18.2% misrouted;
+    # fr_blind4 missed two women in labour, found by the French crisis rules of 109c2e6 since
+    "blind22_registers": {"event_exact_match": 0.78, "misrouted_rate": 0.26},
+    "fr_blind4": {"event_exact_match": 0.79, "misrouted_rate": 0.25},
 }
 
 
