@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, SlotSet, UserUtteranceReverted
@@ -105,6 +105,16 @@ def _message(tracker: Tracker) -> Dict[str, Any]:
         "entities": list(latest.get("entities") or []),
         "signals": latest.get("handoff_signals") if isinstance(latest.get("handoff_signals"), dict) else None,
     }
+
+
+def _events_said(tracker: Tracker, known: Sequence[str], catalogue_events: Iterable[str]) -> List[str]:
+    """The life events known so far and those the latest message names (the parse's `life_events`). A message that
+    asks for a person or is a crisis keeps its own intent, so its events never pass through action_recognise_events:
+    "my husband passed away, I'd like a real person" still goes to the bereavement queue, with the event on the case."""
+    latest = tracker.latest_message or {}
+    said = [str(e.get("id")) for e in latest.get("life_events") or [] if isinstance(e, dict)]
+    valid = set(catalogue_events)
+    return list(dict.fromkeys([*known, *(e for e in said if e in valid)]))
 
 
 def _state_slots(state: conv.State) -> List[EventType]:
@@ -479,7 +489,7 @@ class ActionCrisis(Action):
         if kind is None:
             signal = detect(latest.get("text") or "")
             kind = signal.kind if signal else None
-        events_known = list(tracker.get_slot("life_events") or [])
+        events_known = _events_said(tracker, tracker.get_slot("life_events") or [], get_snapshot().life_events)
         queue = queue_for(events_known, urgent=True)
         dispatcher.utter_message(text="\n".join(crisis_lines(kind, lang)))
         dispatcher.utter_message(
@@ -501,6 +511,7 @@ class ActionCrisis(Action):
             SlotSet("handoff_urgent", True),
             SlotSet("handoff_offered", False),
             SlotSet("answer", None),
+            SlotSet("life_events", events_known),
         ]
 
 
@@ -513,7 +524,7 @@ class ActionOfferHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         snapshot = get_snapshot()
         message = _message(tracker)
-        events_known = list(tracker.get_slot("life_events") or [])
+        events_known = _events_said(tracker, tracker.get_slot("life_events") or [], snapshot.life_events)
         handoff = decide(
             message["intent"] or "request_human",
             message["text"],
@@ -530,6 +541,7 @@ class ActionOfferHandoff(Action):
             SlotSet("handoff_offered", True),
             SlotSet("handoff_reason", reason),
             SlotSet("handoff_queue", handoff.queue or queue_for(events_known, queues=_queues(snapshot))),
+            SlotSet("life_events", events_known),
         ]
 
 
@@ -566,7 +578,7 @@ class ActionHandoffDeclined(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         lang = _lang(tracker)
-        known = bool(tracker.get_slot("life_events"))
+        known = bool(tracker.get_slot("events_known"))  # the dialogue's plan, not events a request only named
         dispatcher.utter_message(text=say("handoff_declined" if known else "handoff_declined_no_events", lang))
         return [SlotSet("handoff_offered", False), SlotSet("handoff_consent", False), SlotSet("answer", None)]
 

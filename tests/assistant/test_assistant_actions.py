@@ -241,12 +241,48 @@ def test_crisis_hands_over_urgently_without_consent():
     assert slots["handoff_urgent"] is True
 
 
+def said(t, *events):
+    """The tracker with the parse's `life_events` for its latest message."""
+    t.latest_message["life_events"] = [{"id": e, "confidence": 0.9, "source": "model"} for e in events]
+    return t
+
+
+def test_a_request_for_a_person_keeps_the_events_it_names():
+    text = "my husband passed away on Sunday and I'd like to talk to a real person please"
+    _, slots, _ = run(A.ActionOfferHandoff(), said(tracker("request_human", text), "bereavement", "not_an_event"))
+    assert slots["handoff_queue"] == "bereavement" and slots["life_events"] == ["bereavement"]
+    _, slots, _ = run(
+        A.ActionOfferHandoff(), said(tracker("request_human", text, slots={"life_events": ["birth"]}), "bereavement")
+    )
+    assert slots["life_events"] == ["birth", "bereavement"]  # what was known first stays first (its queue)
+
+
+def test_a_crisis_hands_over_with_the_event_it_names():
+    t = said(tracker("crisis", "my water just broke and I'm alone at home"), "birth")
+    messages, slots, _ = run(A.ActionCrisis(), t)
+    handoff = messages[1]["custom"]["handoff"]
+    assert handoff["queue"] == "priority" and handoff["events"] == ["birth"] and slots["life_events"] == ["birth"]
+
+
+def test_declining_a_handoff_speaks_of_the_plan_only_when_there_is_one():
+    slots = {"life_events": ["bereavement"], "events_known": False}  # named in a request, no plan made yet
+    messages, _, _ = run(A.ActionHandoffDeclined(), tracker("deny", "no", slots=slots))
+    assert messages[0]["text"] == A.say("handoff_declined_no_events", "en")
+    messages, _, _ = run(A.ActionHandoffDeclined(), tracker("deny", "no", slots={**slots, "events_known": True}))
+    assert messages[0]["text"] == A.say("handoff_declined", "en")
+
+
 def test_handoff_with_consent_carries_the_exact_wording():
     _, slots, _ = run(
         A.ActionOfferHandoff(),
         tracker("request_human", "can I talk to a person", slots={"life_events": ["new_to_ontario"]}),
     )
-    assert slots == {"handoff_offered": True, "handoff_reason": "asked_for_person", "handoff_queue": "newcomers"}
+    assert slots == {
+        "handoff_offered": True,
+        "handoff_reason": "asked_for_person",
+        "handoff_queue": "newcomers",
+        "life_events": ["new_to_ontario"],
+    }
     messages, slots, _ = run(
         A.ActionHandoff(),
         tracker(
