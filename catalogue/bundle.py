@@ -144,7 +144,7 @@ def build_bundle(
         "facts": {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in facts.items()},
         "implied_facts": sorted(implied),
         "understood": _understood(snapshot, facts, implied, lang),
-        "municipality": _municipality_view(municipality),
+        "municipality": _municipality_view(municipality, lang),
         "services": services,
         "plan": plan,
         "questions": _questions(snapshot, candidates, hidden_municipal, event_dates, facts, lang),
@@ -168,12 +168,23 @@ def _understood(
             {
                 "fact": name,
                 "question": localise(fact.question, lang),
-                "answer": value.isoformat() if isinstance(value, dt.date) else fact.label_of(value, lang),
+                "answer": value.isoformat()
+                if isinstance(value, dt.date)
+                else answer_label(snapshot, name, value, lang),
                 "implied": name in implied,
                 "options": [option for option in fact.options(lang) if option["value"] != current],
             }
         )
     return understood
+
+
+def answer_label(snapshot: CatalogueSnapshot, name: str, value: Any, lang: str) -> str:
+    """How a fact's value reads to a person. A municipality's official name is English ("City of Ottawa"): other
+    languages say the place itself ("Ottawa")."""
+    if name == MUNICIPALITY_FACT and lang != "en" and value in snapshot.municipalities.by_name:
+        return snapshot.municipalities.by_name[value].short_name
+    fact = snapshot.facts.get(name)
+    return fact.label_of(value, lang) if fact is not None else str(value)
 
 
 def _check_events(snapshot: CatalogueSnapshot, events: Sequence[str]) -> List[str]:
@@ -192,10 +203,17 @@ def _municipality(snapshot: CatalogueSnapshot, name: str | None) -> Municipality
     return snapshot.municipalities.by_name.get(name) if name else None
 
 
-def _municipality_view(municipality: Optional[Municipality]) -> Optional[Dict[str, Optional[str]]]:
+def _municipality_view(municipality: Optional[Municipality], lang: str) -> Optional[Dict[str, Optional[str]]]:
+    """`label` is the place as the bundle's language names it (see answer_label)."""
     if municipality is None:
         return None
-    return {"name": municipality.name, "short_name": municipality.short_name, "region": municipality.region}
+    label = municipality.name if lang == "en" else municipality.short_name
+    return {
+        "name": municipality.name,
+        "short_name": municipality.short_name,
+        "region": municipality.region,
+        "label": label,
+    }
 
 
 def _in_scope(prepared: PreparedService, municipality: Municipality | None) -> bool:

@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.assistant.messages import has, say
 from bot.assistant.text_language import mark_text_languages
-from onewindow_catalogue.bundle import BundleRequestError, build_bundle, parse_facts
+from onewindow_catalogue.bundle import BundleRequestError, answer_label, build_bundle, parse_facts
 from onewindow_catalogue.snapshot import CatalogueSnapshot
 from onewindow_catalogue.suggestions import suggestions
 
@@ -228,7 +228,7 @@ def fact_summary(snapshot: CatalogueSnapshot, changed: Sequence[Tuple[str, Any]]
         fact = snapshot.facts.get(name)
         if fact is None or value is None:
             continue
-        label = fact.label_of(value, lang).split(" (")[0]
+        label = answer_label(snapshot, name, value, lang).split(" (")[0]
         if fact.type == "choice":
             label = label[:1].lower() + label[1:]
         key = f"fact_names.{name}"

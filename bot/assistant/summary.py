@@ -71,15 +71,25 @@ def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, 
     return lines
 
 
+def _place_name(municipality: Any, lang: str) -> Optional[str]:
+    """The municipality as the text names it: its official name in English ("City of Ottawa"), the place itself
+    in French ("Ottawa"; the official names are English)."""
+    if not isinstance(municipality, dict):
+        return None
+    return (
+        municipality.get("label")
+        or (municipality.get("short_name") if lang != "en" else None)
+        or municipality.get("name")
+    )
+
+
 def bundle_text(bundle: Mapping[str, Any], lang: str = "en") -> str:
     """The whole checklist as text (the widget renders the JSON instead)."""
     services = list(bundle.get("services") or [])
     if not services:
         return say("bundle_empty", lang)
     events = join_words([e.get("title", e.get("id", "")).lower() for e in bundle.get("events") or []], lang)
-    municipality = (
-        (bundle.get("municipality") or {}).get("name") if isinstance(bundle.get("municipality"), dict) else None
-    )
+    municipality = _place_name(bundle.get("municipality"), lang)
     place = say("bundle_place", lang, municipality=municipality) if municipality else ""
     count = sum(1 for s in services if not s.get("covered_by"))
     things = say("thing" if count == 1 else "things", lang)
