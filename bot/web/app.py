@@ -29,6 +29,7 @@ from bot.triage.nlu import RasaServerParser
 from bot.triage.views import router as triage_router
 from bot.users.dependencies import SignInRequired
 from bot.users.views import router as users_router
+from bot.web import invalid_request
 from bot.web.body_limit import BodySizeLimit
 from bot.web.rate_limit import MemoryRateLimiter
 from bot.web.security_headers import SecurityHeaders
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["retry-after"],
     )
     app.add_middleware(SecurityHeaders)
+
+    invalid_request.install(app)  # FastAPI's own 422 in the language asked for
 
     @app.exception_handler(SignInRequired)
     async def _to_signin(_: Request, error: SignInRequired) -> RedirectResponse:

@@ -112,3 +112,31 @@ def test_a_body_over_the_cap_is_refused_in_the_requests_language(chat):
     assert answer.status_code == 413 and answer.json()["detail"].startswith("Requête trop volumineuse")
     answer = chat.post("/api/conversations?lang=en", content=big, headers={"content-type": "application/json"})
     assert answer.status_code == 413 and answer.json()["detail"].startswith("Request too large")
+
+
+def test_a_body_fastapi_refuses_is_refused_in_the_language_asked_for(chat):
+    french = {"Accept-Language": "fr-CA,fr;q=0.9"}
+    body = {"lang": ["fr"]}  # a list where text goes: refused by FastAPI before any route runs
+    refused = chat.post("/api/conversations", json=body, headers=french)
+    assert refused.status_code == 422
+    item = refused.json()["detail"][0]
+    assert item == {"loc": ["body", "lang"], "msg": "Cette valeur n'est pas du type attendu.", "type": "type_error.str"}
+    assert chat.post("/api/conversations?lang=fr", json=body).json()["detail"][0] == item
+    in_english = chat.post("/api/conversations", json=body).json()["detail"][0]
+    assert in_english == {**item, "msg": "str type expected"}  # FastAPI's own English answer, unchanged
+    broken = chat.post(
+        "/api/conversations", content=b"{not json", headers={**french, "content-type": "application/json"}
+    )
+    assert broken.status_code == 422
+    assert broken.json()["detail"][0]["msg"] == "Le corps de la requête n'est pas un JSON valide."
+
+
+def test_every_error_type_has_words_in_both_languages():
+    from bot.web.invalid_request import KEYS, said
+
+    for kind in [*KEYS, "type_error.integer", "value_error.something_new"]:
+        for lang in ("en", "fr"):
+            assert said({"type": kind, "ctx": {"limit_value": 5}}, lang).endswith(".")
+    assert (
+        said({"type": "value_error.any_str.max_length", "ctx": {"limit_value": 64}}, "fr") == "Au plus 64 caractères."
+    )
