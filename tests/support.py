@@ -9,6 +9,7 @@ says `from support import ...` and runs on its own (`pytest tests/x/test_y.py`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -53,6 +54,15 @@ Person = Tuple[str, str, str, Sequence[str]]
 
 
 # --- time and ports --------------------------------------------------------------------------------------------------
+# the day relative dates in fact tests count from ("last Tuesday", "hier"): a Monday
+MONDAY = dt.date(2026, 11, 23)
+
+
+def facts_of(matcher: Any, text: str, today: dt.date = MONDAY) -> Dict[str, str]:
+    """{fact: value} the FactExtractor's matcher finds in `text`."""
+    return {m.fact: m.value for m in matcher.extract(text, today=today)}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -323,6 +333,15 @@ def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD, n
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/signin"))
+
+
+def tab_until(page: Any, check: str, limit: int = 120) -> None:
+    """Press Tab until `check` (a JS expression over `el`, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({check})); }}"):
+            return
+    raise AssertionError(f"Tab never reached an element where {check}")
 
 
 def axe_violations(page: Any, tags: Sequence[str], impacts: Sequence[str] = ()) -> List[str]:

@@ -6,20 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support import MONDAY, facts_of
 
 from bot.components.dates import find_date, parse_date
 from bot.components.fact_matcher import default_matcher
-
-MONDAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
 def matcher():
     return default_matcher()
-
-
-def facts_of(matcher, text):
-    return {m.fact: m.value for m in matcher.extract(text, today=MONDAY)}
 
 
 @pytest.mark.parametrize(

@@ -4,24 +4,17 @@ must not depend on the language."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from support import MONDAY, facts_of
 
 from bot.components.fact_matcher import default_matcher
 from bot.components.spacy_loader import blank_english
 from bot.handoff.rules import decide
 
-MONDAY = dt.date(2026, 11, 23)
-
 
 @pytest.fixture(scope="module")
 def matcher():
     return default_matcher()
-
-
-def facts_of(matcher, text):
-    return {m.fact: m.value for m in matcher.extract(text, today=MONDAY)}
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from console_support import make_case
 from playwright.sync_api import expect
-from support import PASSWORD, axe_violations, requires_chromium, screenshot_dir
+from support import PASSWORD, axe_violations, requires_chromium, screenshot_dir, tab_until
 
 from bot.cases.models import CaseRow
 from onewindow_catalogue.database import session_scope
@@ -22,15 +22,6 @@ from onewindow_catalogue.database import session_scope
 pytestmark = [pytest.mark.browser, requires_chromium]
 DESKTOP = {"width": 1280, "height": 900}
 ZOOM_200 = {"width": 640, "height": 450}  # a 1280x900 window at 200% zoom
-
-
-def tab_until(page, check: str, limit: int = 120) -> None:
-    """Press Tab until `check` (a JS expression over `el`, the focused element) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({check})); }}"):
-            return
-    raise AssertionError(f"Tab never reached an element where {check}")
 
 
 def sign_in(page, base: str, username: str) -> None:

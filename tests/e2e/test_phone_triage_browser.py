@@ -7,18 +7,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support import screenshot_dir, sign_in
+from support import screenshot_dir, sign_in, tab_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
-
-
-def tab_until(page, check: str, limit: int = 120) -> None:
-    """Press Tab until `check` (a JS expression over `el`, the focused element) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({check})); }}"):
-            return
-    raise AssertionError(f"Tab never reached an element where {check}")
 
 
 def test_phone_triage_recognises_and_saves_a_case(stack, chromium, tmp_path):
