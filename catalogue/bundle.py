@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 from onewindow_catalogue import conditions
 from onewindow_catalogue.deadlines import as_soon_as_possible, comes_first, due_date
-from onewindow_catalogue.municipalities import Municipality
+from onewindow_catalogue.municipalities import Municipality, place_label
 from onewindow_catalogue.plan import StepInput, build_plan
 from onewindow_catalogue.snapshot import CatalogueSnapshot, PreparedService
 from onewindow_catalogue.text import localise
@@ -179,10 +179,9 @@ def _understood(
 
 
 def answer_label(snapshot: CatalogueSnapshot, name: str, value: Any, lang: str) -> str:
-    """How a fact's value reads to a person. A municipality's official name is English ("City of Ottawa"): other
-    languages say the place itself ("Ottawa")."""
-    if name == MUNICIPALITY_FACT and lang != "en" and value in snapshot.municipalities.by_name:
-        return snapshot.municipalities.by_name[value].short_name
+    """How a fact's value reads to a person; a municipality as `lang` names it (place_label)."""
+    if name == MUNICIPALITY_FACT and value in snapshot.municipalities.by_name:
+        return place_label(snapshot.municipalities.by_name[value], lang) or str(value)
     fact = snapshot.facts.get(name)
     return fact.label_of(value, lang) if fact is not None else str(value)
 
@@ -204,15 +203,14 @@ def _municipality(snapshot: CatalogueSnapshot, name: str | None) -> Municipality
 
 
 def _municipality_view(municipality: Optional[Municipality], lang: str) -> Optional[Dict[str, Optional[str]]]:
-    """`label` is the place as the bundle's language names it (see answer_label)."""
+    """`label` is the place as the bundle's language names it (place_label)."""
     if municipality is None:
         return None
-    label = municipality.name if lang == "en" else municipality.short_name
     return {
         "name": municipality.name,
         "short_name": municipality.short_name,
         "region": municipality.region,
-        "label": label,
+        "label": place_label(municipality, lang),
     }
 
 

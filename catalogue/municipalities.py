@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 import yaml
 
@@ -29,6 +29,17 @@ class Municipality:
         """The names a municipal service may be scoped to that reach this place:
         the municipality itself and its upper-tier region."""
         return (self.name, self.region) if self.region else (self.name,)
+
+
+def place_label(municipality: Municipality | Mapping[str, Any], lang: str) -> str | None:
+    """The place as a text in `lang` names it. Official names are English ("City of Ottawa"), so English says
+    that and other languages say the place itself ("Ottawa"), or the official name when there is no short one.
+    Takes a Municipality or its view in a bundle's JSON (`name`, `short_name`), the one rule for both."""
+    if isinstance(municipality, Municipality):
+        name, short_name = municipality.name, municipality.short_name
+    else:
+        name, short_name = municipality.get("name"), municipality.get("short_name")
+    return (short_name if lang != "en" else None) or name
 
 
 class MunicipalityDirectory:

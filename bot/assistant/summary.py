@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.assistant.conversation import join_words
 from bot.assistant.messages import say
 from bot.assistant.text_language import is_fallback
+from onewindow_catalogue.municipalities import place_label
 
 MAX_DOCUMENTS = 4
 
@@ -72,15 +73,10 @@ def _service_lines(number: int, service: Mapping[str, Any], names: Mapping[str, 
 
 
 def _place_name(municipality: Any, lang: str) -> Optional[str]:
-    """The municipality as the text names it: its official name in English ("City of Ottawa"), the place itself
-    in French ("Ottawa"; the official names are English)."""
+    """The municipality as the text names it: the bundle's `label`, else the catalogue's rule (place_label)."""
     if not isinstance(municipality, dict):
         return None
-    return (
-        municipality.get("label")
-        or (municipality.get("short_name") if lang != "en" else None)
-        or municipality.get("name")
-    )
+    return municipality.get("label") or place_label(municipality, lang)
 
 
 def bundle_text(bundle: Mapping[str, Any], lang: str = "en") -> str:
