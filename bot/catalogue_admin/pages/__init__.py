@@ -6,16 +6,28 @@ else Accept-Language: bot/web/i18n.staff_language); texts are in admin.*.yml."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
-from bot.catalogue_admin.in_language import InLanguage
+from bot.catalogue_admin.pages.shared import (
+    BASE,
+    _after,
+    _author,
+    _done,
+    _int,
+    _organisation_named,
+    _refused,
+    _settings,
+    owner_form,
+    owner_page,
+    page_router,
+)
 from bot.catalogue_admin.said import Said, error_text, problem_text, said
 from bot.catalogue_admin.workflow import (
     Refused,
@@ -28,11 +40,9 @@ from bot.catalogue_admin.workflow import (
     finish,
     missing_consent,
     organisation_name,
-    organisation_names,
     publish,
     relation_text,
 )
-from bot.users.dependencies import csrf_form, page_roles
 from bot.users.models import SignedIn
 from bot.web.i18n import LANG_COOKIE, staff_language, supported, t
 from bot.web.templating import templates
@@ -44,10 +54,7 @@ from onewindow_catalogue.drafts.entries import parse_entry
 from onewindow_catalogue.seed_format import CHANNEL_TYPES, LEVELS
 from onewindow_catalogue.text import localise
 
-router = APIRouter(include_in_schema=False, route_class=InLanguage)  # its HTTP errors in the page's language
-owner_page = page_roles("owner")
-BASE = "/admin/catalogue"
-DONE = ("saved", "published", "submitted", "retired", "rolled_back", "discarded", "approved", "rejected", "imported")
+router = page_router()
 # Form field -> admin.fields key; a text field's ".en"/".fr" says which language (Name (English), Nom (français)).
 FIELD_LABELS = {
     "id": "id",
@@ -86,37 +93,6 @@ def field_label(key: str, lang: str) -> str:
     if key in FIELD_LABELS:
         return t(f"admin.fields.{FIELD_LABELS[key]}", lang)
     return key.replace(".", " ").replace("_", " ")
-
-
-async def owner_form(signed_in: SignedIn = Depends(csrf_form)) -> SignedIn:
-    """A form post by a service owner or an admin, with the session's CSRF token."""
-    if signed_in.user.role not in ("owner", "admin"):
-        raise HTTPException(403, f"This needs the role owner or admin; you are signed in as {signed_in.user.role}.")
-    return signed_in
-
-
-def _settings(request: Request) -> Any:
-    return request.app.state.settings
-
-
-def _refused(request: Request, signed_in: SignedIn, refusal: Union[Refused, str], status: int = 403) -> HTMLResponse:
-    """The refusal page; a Refused is told in the page's language."""
-    message = refusal.text(staff_language(request)) if isinstance(refusal, Refused) else refusal
-    return templates.TemplateResponse(
-        request, "catalogue_admin/refused.html", {"signed_in": signed_in, "message": message}, status_code=status
-    )
-
-
-def _done(request: Request) -> Optional[str]:
-    done = request.query_params.get("done", "")
-    version = request.query_params.get("v", "")
-    if done not in DONE:
-        return None
-    lang = staff_language(request)
-    message = t(f"admin.done.{done}", lang)
-    if version.isdigit():
-        message = t("admin.done.with_version", lang, message=message, version=version)
-    return message
 
 
 # ------------------------------------------------------------------ language
@@ -434,28 +410,7 @@ def _with_problems(
     )
 
 
-def _after(db_session: Session, outcome: Any, service_id: str) -> RedirectResponse:
-    """Committed before the redirect, so the next page (and every bundle) sees the change."""
-    db_session.commit()
-    done = "published" if outcome.published else "submitted" if outcome.in_review else "saved"
-    if outcome.published and outcome.draft.action in ("retire", "rollback"):
-        done = {"retire": "retired", "rollback": "rolled_back"}[outcome.draft.action]
-    version = f"&v={outcome.draft.number}" if outcome.published else ""
-    return RedirectResponse(f"{BASE}/services/{service_id}?done={done}{version}", status_code=303)
-
-
-def _int(value: Any) -> Optional[int]:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
-
-
 # ------------------------------------------------------------------ retire, history, roll back
-
-
-def _author(signed_in: SignedIn, form: Any) -> Dict[str, Any]:
-    """Who makes a change, and their note (the form's change note)."""
-    note = str(form.get("change_note") or "")[:1000] or None
-    return {"author": signed_in.user.username, "author_id": signed_in.user.id, "note": note}
 
 
 def _publish_from_history(
@@ -715,12 +670,6 @@ async def draft_step(
     target = f"{BASE}/services/{draft.service_id}" if published else BASE
     db_session.commit()
     return RedirectResponse(f"{target}?done={done}", status_code=303)
-
-
-def _organisation_named(db_session: Session, organisation: str) -> Callable[[str], Dict[str, str]]:
-    """A refusal's `organisation` placeholder, the name in the page's language."""
-    name = organisation_names(db_session, organisation)
-    return lambda lang: {"organisation": name(lang)}
 
 
 def _with_merged(error: Exception, lang: str) -> Said:
