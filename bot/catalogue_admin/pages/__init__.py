@@ -7,7 +7,6 @@ else Accept-Language: bot/web/i18n.staff_language); texts are in admin.*.yml."""
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
+from bot.catalogue_admin.pages import language
 from bot.catalogue_admin.pages.shared import (
     BASE,
     _after,
@@ -44,7 +44,7 @@ from bot.catalogue_admin.workflow import (
     relation_text,
 )
 from bot.users.models import SignedIn
-from bot.web.i18n import LANG_COOKIE, staff_language, supported, t
+from bot.web.i18n import staff_language, t
 from bot.web.templating import templates
 from onewindow_catalogue import service as catalogue_service
 from onewindow_catalogue.database import get_db_session
@@ -82,7 +82,6 @@ FIELD_LABELS = {
     forms.GENERAL: "entry",
 }
 LANGUAGE_LABELS = {"en": "admin.fields.in_english", "fr": "admin.fields.in_french"}
-YEAR = 365 * 24 * 3600
 
 
 def field_label(key: str, lang: str) -> str:
@@ -93,25 +92,6 @@ def field_label(key: str, lang: str) -> str:
     if key in FIELD_LABELS:
         return t(f"admin.fields.{FIELD_LABELS[key]}", lang)
     return key.replace(".", " ").replace("_", " ")
-
-
-# ------------------------------------------------------------------ language
-
-
-@router.get("/staff/language", include_in_schema=False)
-def choose_language(lang: str = Query(""), next: str = Query("/", max_length=2000)) -> Response:
-    """The staff pages' language switch: remembered in a cookie, then back to the page (a local path only).
-    An explicit ?lang= is taken off that page's address, so the cookie decides from then on."""
-    chosen = supported(lang)
-    if chosen is None:
-        return HTMLResponse("Choose a language: en or fr. / Choisissez une langue : en ou fr.", status_code=400)
-    parts = urlsplit(next)
-    local = next.startswith("/") and not next.startswith("//") and "\\" not in next and not parts.netloc
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"])
-    target = (parts.path + (f"?{query}" if query else "")) if local else "/"
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(LANG_COOKIE, chosen, max_age=YEAR, samesite="lax", httponly=True, path="/")
-    return response
 
 
 # ------------------------------------------------------------------ list
@@ -772,3 +752,6 @@ async def import_file(
 
 def exchange_limit() -> int:
     return 2 * 1024 * 1024
+
+
+router.include_router(language.router)
