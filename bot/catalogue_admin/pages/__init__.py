@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.catalogue_admin import exchange, forms, upkeep
-from bot.catalogue_admin.pages import language
+from bot.catalogue_admin.pages import language, listing
 from bot.catalogue_admin.pages.shared import (
     BASE,
     _after,
@@ -31,7 +31,6 @@ from bot.catalogue_admin.pages.shared import (
 from bot.catalogue_admin.said import Said, error_text, problem_text, said
 from bot.catalogue_admin.workflow import (
     Refused,
-    awaiting_my_consent,
     conflict_recorded,
     consent_needed,
     draft_organisations,
@@ -92,56 +91,6 @@ def field_label(key: str, lang: str) -> str:
     if key in FIELD_LABELS:
         return t(f"admin.fields.{FIELD_LABELS[key]}", lang)
     return key.replace(".", " ").replace("_", " ")
-
-
-# ------------------------------------------------------------------ list
-
-
-@router.get(BASE, response_class=HTMLResponse)
-def index(
-    request: Request,
-    signed_in: SignedIn = Depends(owner_page),
-    db_session: Session = Depends(get_db_session, scope="function"),
-):
-    orgs = editable_organisations(signed_in)
-    lang = staff_language(request)
-    catalogue = catalogue_service.read_all(db_session=db_session)
-    names = {o.id: localise(o.name, lang) for o in catalogue.organisations}
-    french = {item.service.id: item.fields for item in upkeep.missing_french(catalogue.services, orgs)}
-    open_drafts = drafts.open_drafts(db_session=db_session, organisations=orgs)
-    report = upkeep.review_report(db_session, signed_in, _settings(request).review_after_days)
-    overdue_ids = {item.service.id for item in report.overdue}
-    services = [
-        {
-            "id": s.id,
-            "name": localise(s.name, lang),
-            "name_lang": lang if (s.name or {}).get(lang) else "en",
-            "organisation": names.get(s.organisation, s.organisation),
-            "last_checked": s.last_checked,
-            "overdue": s.id in overdue_ids,
-            "french_missing": [t(f"admin.french_fields.{field}", lang) for field in french.get(s.id, [])],
-            "drafts": [d for d in open_drafts if d.service_id == s.id],
-        }
-        for s in catalogue.services
-        if orgs is None or s.organisation in orgs
-    ]
-    return templates.TemplateResponse(
-        request,
-        "catalogue_admin/index.html",
-        {
-            "signed_in": signed_in,
-            "services": services,
-            "done": _done(request),
-            "mine": [d for d in open_drafts if d.author == signed_in.user.username],
-            "to_review": [d for d in open_drafts if d.status == "in_review" and d.author != signed_in.user.username]
-            + awaiting_my_consent(db_session, signed_in),
-            "overdue_count": len(report.overdue),
-            "french_missing_count": len(french),
-            "ownerless_count": len(report.ownerless),
-            "require_review": _settings(request).require_review,
-            "my_organisations": [names.get(o, o) for o in signed_in.user.organisations],
-        },
-    )
 
 
 # ------------------------------------------------------------------ edit
@@ -755,3 +704,6 @@ def exchange_limit() -> int:
 
 
 router.include_router(language.router)
+
+
+router.include_router(listing.router)
