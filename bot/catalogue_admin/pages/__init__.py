@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
-from bot.catalogue_admin import exchange, forms, upkeep
-from bot.catalogue_admin.pages import language, listing
+from bot.catalogue_admin import exchange, forms
+from bot.catalogue_admin.pages import language, listing, reports
 from bot.catalogue_admin.pages.shared import (
     BASE,
     _after,
@@ -617,46 +617,6 @@ def _draft_or_404(db_session: Session, draft_id: int) -> Any:
 # ------------------------------------------------------------------ upkeep, import, export
 
 
-@router.get(BASE + "/review", response_class=HTMLResponse)
-def review_page(
-    request: Request,
-    days: Optional[int] = Query(None, ge=1, le=3650),
-    signed_in: SignedIn = Depends(owner_page),
-    db_session: Session = Depends(get_db_session, scope="function"),
-):
-    days = days or _settings(request).review_after_days
-    report = upkeep.review_report(db_session, signed_in, days)
-    catalogue = catalogue_service.read_all(db_session=db_session)
-    names = {o.id: localise(o.name, staff_language(request)) for o in catalogue.organisations}
-    french = report.missing_french
-    return templates.TemplateResponse(
-        request,
-        "catalogue_admin/review.html",
-        {
-            "signed_in": signed_in,
-            "report": report,
-            "days": days,
-            "names": names,
-            "localise": localise,
-            "french": french,
-        },
-    )
-
-
-@router.get(BASE + "/gaps", response_class=HTMLResponse)
-def gaps_page(
-    request: Request,
-    days: int = Query(90, ge=1, le=3650),
-    signed_in: SignedIn = Depends(owner_page),
-    db_session: Session = Depends(get_db_session, scope="function"),
-):
-    return templates.TemplateResponse(
-        request,
-        "catalogue_admin/gaps.html",
-        {"signed_in": signed_in, "gaps": upkeep.gaps(db_session, days), "days": days},
-    )
-
-
 @router.get(BASE + "/export", include_in_schema=False)
 def export(
     format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"),
@@ -707,3 +667,6 @@ router.include_router(language.router)
 
 
 router.include_router(listing.router)
+
+
+router.include_router(reports.router)
