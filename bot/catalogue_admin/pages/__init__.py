@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
 
-from fastapi import Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
-from bot.catalogue_admin import exchange, forms
-from bot.catalogue_admin.pages import language, listing, reports
+from bot.catalogue_admin import forms
+from bot.catalogue_admin.pages import import_export, language, listing, reports
 from bot.catalogue_admin.pages.shared import (
     BASE,
     _after,
@@ -617,52 +617,6 @@ def _draft_or_404(db_session: Session, draft_id: int) -> Any:
 # ------------------------------------------------------------------ upkeep, import, export
 
 
-@router.get(BASE + "/export", include_in_schema=False)
-def export(
-    format: str = Query("jsonld", regex="^(jsonld|csv|yaml|json)$"),
-    _: SignedIn = Depends(owner_page),
-    db_session: Session = Depends(get_db_session, scope="function"),
-) -> Response:
-    return exchange.export_response(db_session, format)
-
-
-@router.post(BASE + "/import", response_class=HTMLResponse)
-async def import_file(
-    request: Request,
-    file: UploadFile = File(...),
-    format: str = Form("csv"),
-    publish_now: str = Form("", alias="publish"),
-    signed_in: SignedIn = Depends(owner_form),
-    db_session: Session = Depends(get_db_session, scope="function"),
-):
-    if format not in ("csv", "yaml", "json"):
-        format = "csv"
-    text = (await file.read(exchange_limit())).decode("utf-8", errors="replace")
-    try:
-        result = exchange.import_services(
-            db_session, signed_in, text, format, publish_now == "on", _settings(request).require_review
-        )
-    except Refused as error:
-        return _refused(request, signed_in, error, error.status)
-    except drafts.DraftError as error:
-        lang = staff_language(request)
-        messages = [problem_text(p, lang) for p in getattr(error, "problems", [])] or [error_text(error, lang)]
-        return templates.TemplateResponse(
-            request,
-            "catalogue_admin/imported.html",
-            {"signed_in": signed_in, "errors": messages, "result": None},
-            status_code=422,
-        )
-    db_session.commit()
-    return templates.TemplateResponse(
-        request, "catalogue_admin/imported.html", {"signed_in": signed_in, "errors": [], "result": result}
-    )
-
-
-def exchange_limit() -> int:
-    return 2 * 1024 * 1024
-
-
 router.include_router(language.router)
 
 
@@ -670,3 +624,6 @@ router.include_router(listing.router)
 
 
 router.include_router(reports.router)
+
+
+router.include_router(import_export.router)
