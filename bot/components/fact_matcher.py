@@ -17,6 +17,11 @@ Besides phrases, a message settles facts by position: a place right after an
 event's verb says where it happened ("born in Mexico": born_in_ontario=false,
 `place_after`), and a date next to one event's words is that event's date
 ("my dad died on March 3rd": death_date, `dates`), read in Ontario time.
+
+Words are compared lower-cased and without accents, on the message's side and the cues' alike
+(each token's NORM, see `fold`): people write French with or without them, so "décédé" also
+finds "decede" and "Québec" "quebec", and the file lists one spelling. A word whose unaccented
+form is another word keeps its accent (settings `keep_accents`: "né", not the negation "ne").
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -32,6 +38,7 @@ from bot.components.dates import find_date, local_today
 from bot.components.spacy_loader import blank_english, load_spacy
 from bot.once import process_wide
 from bot.rules.files import load_fact_cues
+from bot.safety.detector import strip_accents
 
 CUES_PATH = Path(__file__).with_name("fact_cues.yml")
 MUNICIPALITY = "municipality"
@@ -104,17 +111,18 @@ class FactMatcher:
         self.nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
         self._lock = threading.Lock()
         settings = cues.get("settings", {}) or {}
+        self.keep_accents = {unicodedata.normalize("NFC", w.lower()) for w in _as_list(settings.get("keep_accents"))}
         self.window = int(settings.get("context_window", 8))
         self.negation_window = int(settings.get("negation_window", 3))
-        self.negation_words = {w.lower() for w in _as_list(settings.get("negation_words"))}
-        self.uncertain_words = {w.lower() for w in _as_list(settings.get("uncertain_words"))}
+        self.negation_words = self._words(settings.get("negation_words"))
+        self.uncertain_words = self._words(settings.get("uncertain_words"))
         self.uncertain_after = {"or"}
-        self.clause_breaks = {w.lower() for w in _as_list(settings.get("clause_breaks"))}
+        self.clause_breaks = self._words(settings.get("clause_breaks"))
 
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.patterns = Matcher(self.nlp.vocab)
-        self.context = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.places = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.context = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.places = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.groups: Dict[str, _Group] = {}
         self.context_lists: Dict[str, List[str]] = {}
         self._spacy = spacy
@@ -123,13 +131,14 @@ class FactMatcher:
             self._add_context_list(name, _as_list(words))
         self._add_phrases(self.context, "ignore", _as_list(cues.get("ignore")))
 
-        self.outside = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.outside = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self.relation_words: Set[str] = set()
         for fact, values in (cues.get("facts") or {}).items():
             for key, spec in (values or {}).items():
                 self._add_group(fact, str(key), spec or {})
                 if fact == "relationship_to_deceased":
-                    self.relation_words.update(p.lower() for p in _as_list((spec or {}).get("phrases")) if " " not in p)
+                    words = _as_list((spec or {}).get("phrases"))
+                    self.relation_words.update(self.fold(p) for p in words if " " not in p)
 
         # dates said in passing: {fact: (word list, past)}
         self.date_facts: Dict[str, Tuple[str, bool]] = {}
@@ -138,15 +147,16 @@ class FactMatcher:
                 raise ValueError(f"fact_cues.yml: dates.{fact} needs words (and optionally past: true)")
             words = self._context_ref(spec["words"], f"dates|{fact}")
             self.date_facts[str(fact)] = (str(words), bool(spec.get("past", False)))
-        self.date_breaks = {w.lower() for w in _as_list(settings.get("date_breaks"))}
+        self.date_breaks = self._words(settings.get("date_breaks"))
 
         self.place_after_groups = [g for g in self.groups.values() if g.place_after]
 
         muni = cues.get("municipality") or {}
+        # as written: "Orleans" may be New Orleans, "Orléans" is Ottawa's
         self.ambiguous = {w.lower() for w in _as_list(muni.get("ambiguous"))}
-        self.place_words = {w.lower() for w in _as_list(muni.get("place_words"))}
-        self.municipal_words = {w.lower() for w in _as_list(muni.get("municipal_words"))}
-        self.foreign_followers = {w.lower() for w in _as_list(muni.get("foreign_followers"))}
+        self.place_words = self._words(muni.get("place_words"))
+        self.municipal_words = self._words(muni.get("municipal_words"))
+        self.foreign_followers = self._words(muni.get("foreign_followers"))
         self._add_phrases(self.outside, "outside", _outside_places(cues))
         self.official: Dict[str, str] = {}
         by_official: Dict[str, List[str]] = {}
@@ -159,8 +169,27 @@ class FactMatcher:
 
     # -- building -------------------------------------------------------------------------------
 
+    def fold(self, word: str) -> str:
+        """How a word is compared: lower case, without accents unless `keep_accents` lists it."""
+        lowered = unicodedata.normalize("NFC", word.lower())
+        return lowered if lowered in self.keep_accents else strip_accents(lowered)
+
+    def _words(self, words: Any) -> Set[str]:
+        return {self.fold(w) for w in _as_list(words)}
+
+    def _doc(self, text: str) -> Any:
+        """Tokens whose NORM is their folded form (overriding spaCy's own norms: "n't" stays "n't")."""
+        doc = self.nlp.make_doc(text)
+        for token in doc:
+            token.norm_ = self.fold(token.text)
+        return doc
+
+    def folded(self, text: str) -> Tuple[str, ...]:
+        """The words of `text` as the matcher compares them."""
+        return tuple(token.norm_ for token in self._doc(text.translate(APOSTROPHES)))
+
     def _add_phrases(self, matcher: Any, key: str, phrases: Sequence[str]) -> None:
-        docs = [self.nlp.make_doc(p.translate(APOSTROPHES)) for p in phrases if p and p.strip()]
+        docs = [self._doc(p.translate(APOSTROPHES)) for p in phrases if p and p.strip()]
         if docs:
             matcher.add(key, docs)
 
@@ -231,7 +260,7 @@ class FactMatcher:
         wanted = set(only) if only is not None else None
         clean = text.translate(APOSTROPHES)
         with self._lock:  # spaCy matchers are not guaranteed thread-safe
-            doc = self.nlp.make_doc(clean)
+            doc = self._doc(clean)
             phrase_hits = self.phrases(doc)
             pattern_hits = self.patterns(doc)
             context_hits = self.context(doc)
@@ -350,7 +379,7 @@ class FactMatcher:
         words: List[str] = []
         index = start - 1
         while index >= 0 and len(words) < width:
-            word = doc[index].lower_
+            word = doc[index].norm_
             if word in self.clause_breaks:
                 break
             words.append(word)
@@ -363,7 +392,7 @@ class FactMatcher:
     def _uncertain(self, doc: Any, item: _Raw) -> bool:
         if any(word in self.uncertain_words for word in self._clause_before(doc, item.start, self.negation_window + 1)):
             return True
-        after = [t.lower_ for t in doc[item.end : item.end + 2]]
+        after = [t.norm_ for t in doc[item.end : item.end + 2]]
         return bool(after) and after[0] in self.uncertain_after
 
     def _relationship(
@@ -371,12 +400,12 @@ class FactMatcher:
     ) -> Optional[str]:
         """ "my wife's father" and "his mother" (said by someone else) are in-laws or
         other relatives; the possessor in "my wife's father" is not the deceased."""
-        after = [t.lower_ for t in doc[item.end : item.end + 2]]
+        after = [t.norm_ for t in doc[item.end : item.end + 2]]
         if after[:1] == ["'s"] or after[:1] == ["s"]:
             following = doc[item.end + 1 : item.end + 4]
-            if any(self._is_relation_word(t.lower_) for t in following):
+            if any(self._is_relation_word(t.norm_) for t in following):
                 return None
-        before = [t.lower_ for t in doc[max(0, item.start - 3) : item.start]]
+        before = [t.norm_ for t in doc[max(0, item.start - 3) : item.start]]
         if len(before) >= 2 and before[-1] in ("'s", "s") and self._is_relation_word(before[-2]):
             return "other_relative"
         if before[-1:] and before[-1] in ("his", "her", "their") and value in ("child", "parent", "sibling"):
@@ -432,7 +461,7 @@ class FactMatcher:
         token) as the words of exactly one date fact is that fact's value, as an ISO date."""
         found: List[FactMention] = []
         today = today or local_today()  # once per message, not once per stretch of text
-        bounds = [0] + [t.i + 1 for t in doc if t.lower_ in self.date_breaks] + [len(doc)]
+        bounds = [0] + [t.i + 1 for t in doc if t.norm_ in self.date_breaks] + [len(doc)]
         for start, end in zip(bounds, bounds[1:], strict=False):
             facts = [
                 (fact, past)
@@ -467,7 +496,7 @@ class FactMatcher:
         for group in self.place_after_groups:
             for _, verb_end in context.get(group.place_after, []):
                 for start, end in places[group.place]:
-                    gap = [t.lower_ for t in doc[verb_end:start]]
+                    gap = [t.norm_ for t in doc[verb_end:start]]
                     if verb_end <= start <= verb_end + self.window and not self.clause_breaks.intersection(gap):
                         found.append(_Raw(group, verb_end - 1, end, from_pattern=True))
                         break
@@ -475,16 +504,16 @@ class FactMatcher:
 
     def _placed(self, doc: Any, item: _Raw) -> bool:
         span = doc[item.start : item.end]
-        capitalised = any(t.text[:1].isupper() for t in span if t.lower_ not in ("the", "of", "and"))
-        before = {t.lower_ for t in doc[max(0, item.start - 2) : item.start]}
-        after = doc[item.end].lower_ if item.end < len(doc) else ""
+        capitalised = any(t.text[:1].isupper() for t in span if t.norm_ not in ("the", "of", "and"))
+        before = {t.norm_ for t in doc[max(0, item.start - 2) : item.start]}
+        after = doc[item.end].norm_ if item.end < len(doc) else ""
         return capitalised and (bool(before & self.place_words) or after in self.municipal_words)
 
     def _foreign(self, doc: Any, end: int) -> bool:
         index = end
         while index < len(doc) and doc[index].is_punct:
             index += 1
-        return index < len(doc) and doc[index].lower_ in self.foreign_followers and index - end <= 1
+        return index < len(doc) and doc[index].norm_ in self.foreign_followers and index - end <= 1
 
 
 def _outside_places(cues: Mapping[str, Any]) -> List[str]:

@@ -205,6 +205,7 @@ FACT_CUES = Fields(
                 "negation_window": Number(),
                 "negation_words": TEXTS,
                 "uncertain_words": TEXTS,
+                "keep_accents": TEXTS,
                 "clause_breaks": TEXTS,
                 "date_breaks": TEXTS,
             }
