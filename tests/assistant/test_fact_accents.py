@@ -5,11 +5,13 @@ same facts, while the few words whose unaccented form is another word (`keep_acc
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 from support import MONDAY, facts_of
 
-from bot.components.fact_matcher import default_matcher
+from bot.components.fact_matcher import CUES_PATH, default_matcher
+from bot.rules.files import load_fact_cues
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +63,25 @@ def test_the_present_tense_is_not_the_past_participle(matcher):
 def test_orleans_with_its_accent_is_ottawas_without_context(matcher):
     assert facts_of(matcher, "J'ouvre un bar à Orléans en septembre").get("municipality") == "City of Ottawa"
     assert "municipality" not in facts_of(matcher, "we loved orleans jazz", today=MONDAY)
+
+
+def _lists(value: Any, where: str) -> Iterator[Tuple[str, List[str]]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _lists(item, f"{where}.{key}")
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        yield where, value
+
+
+def test_no_cue_list_spells_one_word_twice(matcher):
+    """Two spellings the matcher reads alike are one cue: the file keeps one (issue 16)."""
+    twice = []
+    for where, words in _lists(load_fact_cues(CUES_PATH), "fact_cues"):
+        seen = {}
+        for word in words:
+            # as the matcher reads them ("C.-B." and "c.-b." are tokenised apart); ambiguous names as written
+            key = (word.lower(),) if where.endswith("ambiguous") else matcher.folded(word)
+            if key in seen:
+                twice.append(f"{where}: {seen[key]!r} and {word!r}")
+            seen.setdefault(key, word)
+    assert not twice, "\n".join(twice)
