@@ -186,7 +186,8 @@ class FactMatcher:
 
     def folded(self, text: str) -> Tuple[str, ...]:
         """The words of `text` as the matcher compares them."""
-        return tuple(token.norm_ for token in self._doc(text.translate(APOSTROPHES)))
+        with self._lock:  # making a doc adds to the shared vocabulary
+            return tuple(token.norm_ for token in self._doc(text.translate(APOSTROPHES)))
 
     def _add_phrases(self, matcher: Any, key: str, phrases: Sequence[str]) -> None:
         docs = [self._doc(p.translate(APOSTROPHES)) for p in phrases if p and p.strip()]
