@@ -25,7 +25,7 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 
 # rules still without both examples, per file: lower these as examples are written, never raise them
 WITHOUT_EXAMPLES = {
-    "life_event_cues": 133,
+    "life_event_cues": 0,
     "fact_cues": 67,
     "complex_cases": 0,
     "patterns.yml": 248,
