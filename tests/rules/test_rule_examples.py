@@ -26,7 +26,7 @@ SAFETY = {"en": ROOT / "bot/safety/patterns.yml", "fr": ROOT / "bot/safety/patte
 # rules still without both examples, per file: lower these as examples are written, never raise them
 WITHOUT_EXAMPLES = {
     "life_event_cues": 0,
-    "fact_cues": 67,
+    "fact_cues": 1,
     "complex_cases": 0,
     "patterns.yml": 248,
     "patterns_fr.yml": 0,
