@@ -9,6 +9,11 @@ from bot.safety.referral import crisis_message
 
 CRISES = [
     ("i want to kill myself", "suicide"),
+    # rules whose alternatives were one token too short ("my|own ~life", "can not|could not")
+    ("I want to take my own life", "suicide"),
+    ("he couldn't breathe and his lips went blue", "medical"),
+    ("I can't breathe", "medical"),
+    ("he has passed out from the gas", "danger"),
     ("I don't want to live anymore", "suicide"),
     ("thinking about ending it all", "suicide"),
     ("my husband died and I don't want to live anymore", "suicide"),
@@ -60,6 +65,8 @@ CRISES = [
 
 LOOK_ALIKES = [
     "my dad died of a heart attack last year",
+    "I attempted to take my own life ten years ago and I'm doing well now",
+    "he passed the gas station on his way to the registry office",
     "killing it with my new business",
     "dying to open a bakery",
     "this paperwork is killing me",

@@ -28,7 +28,7 @@ WITHOUT_EXAMPLES = {
     "life_event_cues": 0,
     "fact_cues": 1,
     "complex_cases": 0,
-    "patterns.yml": 1,
+    "patterns.yml": 0,
     "patterns_fr.yml": 0,
 }
 
