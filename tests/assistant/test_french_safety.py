@@ -55,6 +55,9 @@ def detect_all_kinds(text):
 
 FRENCH_CRISES = [
     ("je veux mourir", "suicide"),
+    # "(n')arriver pas à respirer": how many people in Ontario say "cannot breathe"
+    ("elle n'arrive plus à respirer, elle devient bleue", "medical"),
+    ("mon bébé arrive pas a respirer", "medical"),
     ("Je veux mourir", "suicide"),
     ("j'ai envie d'en finir ce soir", "suicide"),
     ("jpense a me suicider", "suicide"),
@@ -89,6 +92,7 @@ FRENCH_CRISES = [
 
 FRENCH_LOOK_ALIKES = [
     "j'ai voulu mourir l'an passé mais ça va mieux",
+    "il arrive pas à dormir depuis le déménagement",
     "j'ai voulu mourir l'an passe mais ca va mieux",
     "je meurs de faim",
     "c'est mortel",
