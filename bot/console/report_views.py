@@ -38,17 +38,15 @@ def reports_page(
 ):
     try:
         period, report = _report(request, db_session, snapshot, start, end)
-    except reports.ReportRangeError as error:
+        error, form = None, {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        here, status = f"/console/reports?from={form['from']}&to={form['to']}", 200
+    except reports.ReportRangeError as refused:
+        # the default period's report, with the dates as typed and why they were refused
         period, report = _report(request, db_session, snapshot, None, None)
-        context = {"report": report, "error": str(error), "form": {"from": start or "", "to": end or ""}}
-        helpers = _report_helpers(report, _lang(request))
-        return _render(request, "reports.html", signed_in, {**context, **helpers}, status=422, here="/console/reports")
-    form = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    context = {"report": report, "error": None, "form": form}
-    here = f"/console/reports?from={form['from']}&to={form['to']}"
-    return _render(
-        request, "reports.html", signed_in, {**context, **_report_helpers(report, _lang(request))}, here=here
-    )
+        error, form = str(refused), {"from": start or "", "to": end or ""}
+        here, status = "/console/reports", 422
+    context = {"report": report, "error": error, "form": form, **_report_helpers(report, _lang(request))}
+    return _render(request, "reports.html", signed_in, context, status=status, here=here)
 
 
 def _report_helpers(report: Dict[str, Any], lang: str) -> Dict[str, Any]:
